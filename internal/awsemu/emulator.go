@@ -1,0 +1,220 @@
+// Package awsemu is an in-process emulator of the five AWS execution-listing
+// APIs that execgraph federates. It speaks each service's real wire protocol
+// (REST-JSON for Lambda, Image Builder and IoT; AWS JSON 1.0 for Step
+// Functions; AWS JSON 1.1 for Transfer Family), so the unmodified
+// aws-sdk-go-v2 clients and the AWS CLI (with --endpoint-url) talk to it as
+// they talk to AWS.
+//
+// The data is generated deterministically from a seed and never changes
+// afterwards, so the emulator is safe for concurrent use: only the call
+// statistics and the fault configuration are mutable, both under locks.
+//
+// The region of a request is read from its SigV4 credential scope; each
+// region has its own resources. An admin API under /_emulator/ exposes the
+// seeded resources (manifest), per-operation call counts (stats) and fault
+// injection (faults).
+package awsemu
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+// AccountID is the AWS account that owns every emulated resource.
+const AccountID = "123456789012"
+
+// DefaultRegion is the region of requests that carry no SigV4 credential
+// scope, and the region that holds most of the seeded resources.
+const DefaultRegion = "us-east-1"
+
+// SecondRegion holds a smaller set of resources of every service.
+const SecondRegion = "eu-west-1"
+
+// DefaultTokenTTL is how long a pagination token stays valid, as on AWS.
+const DefaultTokenTTL = 24 * time.Hour
+
+// Options configure an Emulator. The zero value is valid.
+type Options struct {
+	// Seed makes the generated data; the same seed gives the same data.
+	Seed uint64
+	// TokenTTL is the lifetime of pagination tokens (default DefaultTokenTTL).
+	TokenTTL time.Duration
+	// Now is the emulator's clock, used only for token expiry (default time.Now).
+	Now func() time.Time
+}
+
+// Emulator is an http.Handler serving the five APIs and the admin API.
+type Emulator struct {
+	seed    uint64
+	regions map[string]*world
+	tokens  *tokenCodec
+	stats   *stats
+	faults  *faults
+	mux     *http.ServeMux
+	targets map[string]http.HandlerFunc
+}
+
+// world is one region's data: every service's resources.
+type world struct {
+	region string
+	lambda *lambdaData
+	ib     *imageBuilderData
+	sfn    *sfnData
+	iot    *iotData
+	xfer   *transferData
+}
+
+// New seeds the data of both regions and returns the emulator.
+func New(opts Options) *Emulator {
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = DefaultTokenTTL
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	e := &Emulator{
+		seed:    opts.Seed,
+		regions: map[string]*world{},
+		tokens:  newTokenCodec(opts.Seed, opts.TokenTTL, opts.Now),
+		stats:   newStats(),
+		faults:  newFaults(opts.Seed),
+		mux:     http.NewServeMux(),
+	}
+	for i, region := range []string{DefaultRegion, SecondRegion} {
+		// Every service seeds from its own stream, so adding data to one
+		// service never changes another's.
+		sub := func(stream uint64) *rand.Rand {
+			return rand.New(rand.NewPCG(opts.Seed, uint64(i)<<8|stream))
+		}
+		primary := region == DefaultRegion
+		e.regions[region] = &world{
+			region: region,
+			lambda: seedLambda(sub(1), region, primary),
+			ib:     seedImageBuilder(sub(2), region, primary),
+			sfn:    seedSFN(sub(3), region, primary),
+			iot:    seedIoT(sub(4), region, primary),
+			xfer:   seedTransfer(sub(5), region, primary),
+		}
+	}
+	e.registerAdmin()
+	e.registerLambda()
+	e.registerImageBuilder()
+	e.registerSFN()
+	e.registerIoT()
+	e.registerTransfer()
+	e.mux.HandleFunc("POST /{$}", e.serveJSONTarget)
+	return e
+}
+
+// ServeHTTP implements http.Handler.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mux.ServeHTTP(w, r)
+}
+
+// Server is an Emulator listening on a TCP address.
+type Server struct {
+	*Emulator
+	// URL is the base URL to give SDK clients as their endpoint.
+	URL  string
+	srv  *http.Server
+	done chan struct{}
+}
+
+// Start listens on addr (such as "127.0.0.1:0") and serves e until Close.
+func Start(addr string, e *Emulator) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("emulator listen %s: %w", addr, err)
+	}
+	s := &Server{
+		Emulator: e,
+		URL:      "http://" + ln.Addr().String(),
+		srv:      &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second},
+		done:     make(chan struct{}),
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(ln)
+	}()
+	return s, nil
+}
+
+// Close stops the server and waits for it to finish.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	<-s.done
+	return err
+}
+
+// Resource is one listable resource in the manifest.
+type Resource struct {
+	Service string `json:"service"`
+	ID      string `json:"id"`
+	Region  string `json:"region"`
+	Count   int    `json:"count"`
+}
+
+// Manifest describes the seeded data.
+type Manifest struct {
+	Region    string     `json:"region"`
+	AccountID string     `json:"accountId"`
+	Resources []Resource `json:"resources"`
+}
+
+// Manifest lists every seeded resource of every region, sorted by service,
+// region and id.
+func (e *Emulator) Manifest() Manifest {
+	var rs []Resource
+	for region, w := range e.regions {
+		for _, part := range [][]Resource{w.lambda.resources(), w.ib.resources(), w.sfn.resources(), w.iot.resources(), w.xfer.resources()} {
+			for _, r := range part {
+				r.Region = region
+				rs = append(rs, r)
+			}
+		}
+	}
+	sort.Slice(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		if a.Service != b.Service {
+			return a.Service < b.Service
+		}
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		return a.ID < b.ID
+	})
+	return Manifest{Region: DefaultRegion, AccountID: AccountID, Resources: rs}
+}
+
+// regionOf returns the region named by the request's SigV4 credential scope
+// (Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request),
+// or DefaultRegion when the request is unsigned.
+func regionOf(r *http.Request) string {
+	auth := r.Header.Get("Authorization")
+	_, rest, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return DefaultRegion
+	}
+	if i := strings.IndexAny(rest, ", "); i >= 0 {
+		rest = rest[:i]
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) < 5 || parts[2] == "" {
+		return DefaultRegion
+	}
+	return parts[2]
+}
+
+// world returns the data of a region. A region that was not seeded is
+// empty: every resource in it is unknown.
+func (e *Emulator) world(region string) *world {
+	if w, ok := e.regions[region]; ok {
+		return w
+	}
+	return &world{region: region, lambda: &lambdaData{}, ib: &imageBuilderData{}, sfn: &sfnData{}, iot: &iotData{}, xfer: &transferData{}}
+}
