@@ -1,0 +1,214 @@
+package relay
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/execgraph/execgraph/internal/apperr"
+)
+
+// fakeList is an in-memory upstream listing with offset tokens, counting
+// calls. Tokens are bound to nothing: the relay layer must not depend on it.
+type fakeList struct {
+	items []int
+	calls int
+	// empties makes the upstream answer an empty page with a next token the
+	// first time each listed offset is asked for.
+	empties map[int]bool
+}
+
+func (f *fakeList) fetch(_ context.Context, token string, size int) (Page[int], error) {
+	f.calls++
+	off := 0
+	if token != "" {
+		var err error
+		if off, err = strconv.Atoi(token); err != nil || off > len(f.items) {
+			return Page[int]{}, apperr.New(apperr.InvalidCursor, "bad token")
+		}
+	}
+	if f.empties[off] {
+		delete(f.empties, off)
+		return Page[int]{Next: strconv.Itoa(off)}, nil
+	}
+	end := min(off+size, len(f.items))
+	p := Page[int]{Items: f.items[off:end]}
+	if end < len(f.items) {
+		p.Next = strconv.Itoa(end)
+	}
+	return p, nil
+}
+
+func newFake(n int) *fakeList {
+	f := &fakeList{}
+	for i := range n {
+		f.items = append(f.items, i)
+	}
+	return f
+}
+
+func (f *fakeList) listing(maxPage int) Listing[int] {
+	return Listing[int]{Fingerprint: Fingerprint("fake", strconv.Itoa(len(f.items))), MaxPage: maxPage, Fetch: f.fetch}
+}
+
+// walk pages through the whole listing and returns the items and the calls
+// each page cost.
+func walk(t *testing.T, l Listing[int], first int) (items []int, pages int) {
+	t.Helper()
+	var after *string
+	for range 10_000 {
+		conn, err := l.Page(context.Background(), first, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, e := range conn.Edges {
+			items = append(items, e.Node)
+		}
+		if !conn.PageInfo.HasNextPage {
+			return items, pages
+		}
+		if len(conn.Edges) == 0 && conn.PageInfo.EndCursor == nil {
+			t.Fatal("hasNextPage with no end cursor")
+		}
+		after = conn.PageInfo.EndCursor
+	}
+	t.Fatal("walk did not end")
+	return nil, 0
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+func TestWalkYieldsEveryItemOnceWithMinimalCalls(t *testing.T) {
+	for _, tc := range []struct{ n, maxPage, first int }{
+		{0, 100, 20}, {1, 100, 1}, {5, 100, 20}, {2601, 1000, 1000}, {2601, 1000, 7},
+		{2601, 1000, 100}, {80, 25, 1000}, {80, 25, 30}, {80, 25, 25}, {700, 250, 100}, {700, 250, 1},
+	} {
+		t.Run(fmt.Sprintf("n=%d max=%d first=%d", tc.n, tc.maxPage, tc.first), func(t *testing.T) {
+			f := newFake(tc.n)
+			got, pages := walk(t, f.listing(tc.maxPage), tc.first)
+			if !slices.Equal(got, f.items) {
+				t.Fatalf("walk yielded %d items, want %d in order", len(got), len(f.items))
+			}
+			// Every relay page starts on an upstream boundary, so the whole
+			// walk costs ceil(first/max) calls a page, and the last page
+			// (which learns that nothing follows) at most that.
+			if want := pages * ceilDiv(max(tc.first, 1), tc.maxPage); f.calls > want {
+				t.Errorf("%d upstream calls for %d pages, want at most %d", f.calls, pages, want)
+			}
+			if wantPages := max(ceilDiv(tc.n, tc.first), 1); pages != wantPages && pages != wantPages+1 {
+				t.Errorf("%d pages, want %d", pages, wantPages)
+			}
+		})
+	}
+}
+
+func TestResumeAfterEveryEdge(t *testing.T) {
+	f := newFake(53)
+	l := f.listing(10)
+	conn, err := l.Page(context.Background(), 53, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range conn.Edges {
+		for _, first := range []int{1, 4, 10, 25} {
+			f.calls = 0
+			next, err := l.Page(context.Background(), first, &e.Cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := f.items[i+1 : min(i+1+first, 53)]
+			var got []int
+			for _, ne := range next.Edges {
+				got = append(got, ne.Node)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("after edge %d first %d: got %v, want %v", i, first, got, want)
+			}
+			if wantNext := i+1+first < 53; next.PageInfo.HasNextPage != wantNext {
+				t.Errorf("after edge %d first %d: hasNextPage %v", i, first, next.PageInfo.HasNextPage)
+			}
+			// Mid-page resumption costs one call more than the minimum.
+			if limit := ceilDiv(first, 10) + 1; f.calls > limit {
+				t.Errorf("after edge %d first %d: %d calls, want at most %d", i, first, f.calls, limit)
+			}
+		}
+	}
+}
+
+func TestEndCursorCostsNothing(t *testing.T) {
+	f := newFake(3)
+	l := f.listing(10)
+	conn, err := l.Page(context.Background(), 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn.PageInfo.HasNextPage {
+		t.Fatal("hasNextPage at the end")
+	}
+	f.calls = 0
+	next, err := l.Page(context.Background(), 5, conn.PageInfo.EndCursor)
+	if err != nil || len(next.Edges) != 0 || next.PageInfo.HasNextPage || f.calls != 0 {
+		t.Fatalf("after the end: %d edges, hasNext %v, %d calls, err %v", len(next.Edges), next.PageInfo.HasNextPage, f.calls, err)
+	}
+}
+
+func TestFirstZero(t *testing.T) {
+	for _, n := range []int{0, 4} {
+		f := newFake(n)
+		conn, err := f.listing(10).Page(context.Background(), 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(conn.Edges) != 0 || conn.PageInfo.HasNextPage != (n > 0) || f.calls != 1 {
+			t.Errorf("n=%d: %d edges, hasNext %v, %d calls", n, len(conn.Edges), conn.PageInfo.HasNextPage, f.calls)
+		}
+	}
+}
+
+func TestEmptyUpstreamPagesAreFollowed(t *testing.T) {
+	f := newFake(30)
+	f.empties = map[int]bool{0: true, 10: true, 20: true}
+	got, _ := walk(t, f.listing(10), 10)
+	if !slices.Equal(got, f.items) {
+		t.Fatalf("got %v", got)
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	f := newFake(30)
+	l := f.listing(10)
+	other := newFake(31).listing(10)
+	conn, err := other.Page(context.Background(), 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := conn.Edges[2].Cursor
+	str := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name  string
+		first int
+		after *string
+		want  apperr.Code
+	}{
+		{"first negative", -1, nil, apperr.BadUserInput},
+		{"first too large", 1001, nil, apperr.BadUserInput},
+		{"garbage", 5, str("not a cursor!"), apperr.InvalidCursor},
+		{"base64 garbage", 5, str("bm90IGpzb24"), apperr.InvalidCursor},
+		{"foreign listing", 5, &foreign, apperr.InvalidCursor},
+		{"other version", 5, str(EncodeCursorVersion(2, l.Fingerprint, Position{})), apperr.InvalidCursor},
+		{"skip past size", 5, str(EncodeCursor(l.Fingerprint, Position{Token: "10", Size: 3, Skip: 4})), apperr.InvalidCursor},
+		{"size over max", 5, str(EncodeCursor(l.Fingerprint, Position{Size: 11, Skip: 1})), apperr.InvalidCursor},
+		{"token the upstream refuses", 5, str(EncodeCursor(l.Fingerprint, Position{Token: "x"})), apperr.InvalidCursor},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.calls = 0
+			_, err := l.Page(context.Background(), tc.first, tc.after)
+			if got := apperr.CodeOf(err); got != tc.want {
+				t.Fatalf("code %s, want %s (err %v)", got, tc.want, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,4 @@
+package resolvers
+
+// Resolver is the root resolver. (Filled in below.)
+type Resolver struct{}
