@@ -7,36 +7,82 @@ package resolvers
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/source"
 )
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.
 func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
-	panic(fmt.Errorf("not implemented: LambdaDurableExecutions - lambdaDurableExecutions"))
+	statusNames := make([]string, len(statuses))
+	for i, st := range statuses {
+		statusNames[i] = string(st)
+	}
+	c, err := r.Source.DurableExecutions(source.LambdaFilter{
+		FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
+		Statuses: statusNames, StartedAfter: startedAfter, StartedBefore: startedBefore, ReverseOrder: reverseOrder != nil && *reverseOrder,
+	}).Page(ctx, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	edges, nodes, info := connection(c, func(cur string, n *model.LambdaDurableExecution) *model.LambdaDurableExecutionEdge {
+		return &model.LambdaDurableExecutionEdge{Cursor: cur, Node: n}
+	})
+	return &model.LambdaDurableExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
 }
 
 // ImageBuilderWorkflowExecutions is the resolver for the imageBuilderWorkflowExecutions field.
 func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error) {
-	panic(fmt.Errorf("not implemented: ImageBuilderWorkflowExecutions - imageBuilderWorkflowExecutions"))
+	c, err := r.Source.WorkflowExecutions(imageBuildVersionArn).Page(ctx, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	edges, nodes, info := connection(c, func(cur string, n *model.ImageBuilderWorkflowExecution) *model.ImageBuilderWorkflowExecutionEdge {
+		return &model.ImageBuilderWorkflowExecutionEdge{Cursor: cur, Node: n}
+	})
+	return &model.ImageBuilderWorkflowExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
 }
 
 // StepFunctionsMapRuns is the resolver for the stepFunctionsMapRuns field.
 func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error) {
-	panic(fmt.Errorf("not implemented: StepFunctionsMapRuns - stepFunctionsMapRuns"))
+	c, err := r.Source.MapRuns(executionArn).Page(ctx, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	edges, nodes, info := connection(c, func(cur string, n *model.StepFunctionsMapRun) *model.StepFunctionsMapRunEdge {
+		return &model.StepFunctionsMapRunEdge{Cursor: cur, Node: n}
+	})
+	return &model.StepFunctionsMapRunConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
 }
 
 // IotJobExecutions is the resolver for the iotJobExecutions field.
 func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, first *int, after *string) (*model.IoTJobExecutionConnection, error) {
-	panic(fmt.Errorf("not implemented: IotJobExecutions - iotJobExecutions"))
+	st := ""
+	if status != nil {
+		st = string(*status)
+	}
+	c, err := r.Source.JobExecutions("", jobID, st).Page(ctx, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	edges, nodes, info := connection(c, func(cur string, n *model.IoTJobExecution) *model.IoTJobExecutionEdge {
+		return &model.IoTJobExecutionEdge{Cursor: cur, Node: n}
+	})
+	return &model.IoTJobExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
 }
 
 // TransferExecutions is the resolver for the transferExecutions field.
 func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, first *int, after *string) (*model.TransferExecutionConnection, error) {
-	panic(fmt.Errorf("not implemented: TransferExecutions - transferExecutions"))
+	c, err := r.Source.TransferExecutions("", workflowID).Page(ctx, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	edges, nodes, info := connection(c, func(cur string, n *model.TransferExecution) *model.TransferExecutionEdge {
+		return &model.TransferExecutionEdge{Cursor: cur, Node: n}
+	})
+	return &model.TransferExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
 }
 
 // Query returns graph.QueryResolver implementation.

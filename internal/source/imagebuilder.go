@@ -1,0 +1,92 @@
+package source
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/imagebuilder"
+	"github.com/aws/aws-sdk-go-v2/service/imagebuilder/types"
+
+	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/gid"
+	"github.com/execgraph/execgraph/internal/relay"
+)
+
+// imageBuilderMaxPage is ListWorkflowExecutions' largest page.
+const imageBuilderMaxPage = 25
+
+// WorkflowExecutions is the listing of the workflow executions of an EC2
+// Image Builder image build version, newest first, in the ARN's region.
+func (s *Source) WorkflowExecutions(imageBuildVersionArn string) relay.Listing[*model.ImageBuilderWorkflowExecution] {
+	region := s.region(arnRegion(imageBuildVersionArn))
+	client := s.imagebuilder.get(s.cfg, region)
+	return relay.Listing[*model.ImageBuilderWorkflowExecution]{
+		Fingerprint: relay.Fingerprint("imagebuilder", region, imageBuildVersionArn),
+		MaxPage:     imageBuilderMaxPage,
+		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.ImageBuilderWorkflowExecution], error) {
+			n := int32(size)
+			out, err := client.ListWorkflowExecutions(ctx, &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: &imageBuildVersionArn, MaxResults: &n, NextToken: token(tok)})
+			if err != nil {
+				return relay.Page[*model.ImageBuilderWorkflowExecution]{}, call{"imagebuilder", "ListWorkflowExecutions", "image build version " + imageBuildVersionArn, tok != ""}.translate(err)
+			}
+			page := relay.Page[*model.ImageBuilderWorkflowExecution]{Next: deref(out.NextToken)}
+			for _, it := range out.WorkflowExecutions {
+				page.Items = append(page.Items, workflowExecution(region, imageBuildVersionArn, it))
+			}
+			return page, nil
+		},
+	}
+}
+
+func workflowExecution(region, imageBuildVersionArn string, it types.WorkflowExecutionMetadata) *model.ImageBuilderWorkflowExecution {
+	id := deref(it.WorkflowExecutionId)
+	wt := model.ImageBuilderWorkflowType(it.Type)
+	var wtp *model.ImageBuilderWorkflowType
+	if wt.IsValid() {
+		wtp = &wt
+	}
+	return &model.ImageBuilderWorkflowExecution{
+		ID:                      gid.Encode(string(model.ExecutionServiceImagebuilder), region, id, imageBuildVersionArn),
+		Service:                 model.ExecutionServiceImagebuilder,
+		Status:                  Normalize(model.ExecutionServiceImagebuilder, string(it.Status)),
+		NativeStatus:            nativeOf(it.Status),
+		StartedAt:               parseDateTime(it.StartTime),
+		EndedAt:                 parseDateTime(it.EndTime),
+		WorkflowExecutionID:     id,
+		ImageBuildVersionArn:    imageBuildVersionArn,
+		WorkflowBuildVersionArn: it.WorkflowBuildVersionArn,
+		Type:                    wtp,
+		Message:                 it.Message,
+		TotalStepCount:          intp(it.TotalStepCount),
+		TotalStepsSucceeded:     intp(it.TotalStepsSucceeded),
+		TotalStepsFailed:        intp(it.TotalStepsFailed),
+		TotalStepsSkipped:       intp(it.TotalStepsSkipped),
+		StartTime:               it.StartTime,
+		EndTime:                 it.EndTime,
+		ParallelGroup:           it.ParallelGroup,
+		Retried:                 it.Retried,
+	}
+}
+
+// dateTimeLayouts are the forms Image Builder's DateTime strings take.
+var dateTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z0700", "2006-01-02T15:04:05Z0700", "2006-01-02 15:04:05"}
+
+// parseDateTime parses an Image Builder DateTime string; nil if absent or
+// in no known form (the raw string stays available).
+func parseDateTime(s *string) *time.Time {
+	if s == nil || *s == "" {
+		return nil
+	}
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.Parse(layout, *s); err == nil {
+			t = t.UTC()
+			return &t
+		}
+	}
+	return nil
+}
+
+func intp(v int32) *int {
+	i := int(v)
+	return &i
+}

@@ -1,0 +1,113 @@
+package source
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/gid"
+	"github.com/execgraph/execgraph/internal/relay"
+)
+
+// lambdaMaxPage is ListDurableExecutionsByFunction's largest page.
+const lambdaMaxPage = 1000
+
+// LambdaFilter holds the filters of ListDurableExecutionsByFunction; they
+// all go to AWS.
+type LambdaFilter struct {
+	Region               string // "" for the function ARN's region or the default
+	FunctionName         string
+	Qualifier            string
+	DurableExecutionName string
+	Statuses             []string
+	StartedAfter         *time.Time
+	StartedBefore        *time.Time
+	ReverseOrder         bool
+}
+
+// fingerprint names the listing and every filter, in a canonical form
+// (statuses sorted and deduplicated).
+func (f LambdaFilter) fingerprint(region string) string {
+	statuses := slices.Clone(f.Statuses)
+	slices.Sort(statuses)
+	statuses = slices.Compact(statuses)
+	ts := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	return relay.Fingerprint("lambda", region, f.FunctionName, f.Qualifier, f.DurableExecutionName,
+		strings.Join(statuses, ","), ts(f.StartedAfter), ts(f.StartedBefore), strconv.FormatBool(f.ReverseOrder))
+}
+
+// DurableExecutions is the listing of a Lambda function's durable
+// executions: oldest first, newest first with ReverseOrder.
+func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDurableExecution] {
+	region := s.region(f.Region)
+	if f.Region == "" {
+		region = s.region(arnRegion(f.FunctionName))
+	}
+	client := s.lambda.get(s.cfg, region)
+	in := lambda.ListDurableExecutionsByFunctionInput{
+		FunctionName:  &f.FunctionName,
+		StartedAfter:  f.StartedAfter,
+		StartedBefore: f.StartedBefore,
+	}
+	if f.Qualifier != "" {
+		in.Qualifier = &f.Qualifier
+	}
+	if f.DurableExecutionName != "" {
+		in.DurableExecutionName = &f.DurableExecutionName
+	}
+	if f.ReverseOrder {
+		in.ReverseOrder = &f.ReverseOrder
+	}
+	for _, st := range f.Statuses {
+		in.Statuses = append(in.Statuses, types.ExecutionStatus(st))
+	}
+	return relay.Listing[*model.LambdaDurableExecution]{
+		Fingerprint: f.fingerprint(region),
+		MaxPage:     lambdaMaxPage,
+		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.LambdaDurableExecution], error) {
+			req := in
+			req.MaxItems, req.Marker = int32(size), token(tok)
+			out, err := client.ListDurableExecutionsByFunction(ctx, &req)
+			if err != nil {
+				return relay.Page[*model.LambdaDurableExecution]{}, call{"lambda", "ListDurableExecutionsByFunction", "function " + f.FunctionName, tok != ""}.translate(err)
+			}
+			page := relay.Page[*model.LambdaDurableExecution]{Next: deref(out.NextMarker)}
+			for _, it := range out.DurableExecutions {
+				page.Items = append(page.Items, durableExecution(region, it))
+			}
+			return page, nil
+		},
+	}
+}
+
+func durableExecution(region string, it types.Execution) *model.LambdaDurableExecution {
+	arn := deref(it.DurableExecutionArn)
+	if r := arnRegion(arn); r != "" {
+		region = r
+	}
+	return &model.LambdaDurableExecution{
+		ID:                   gid.Encode(string(model.ExecutionServiceLambda), region, arn),
+		Service:              model.ExecutionServiceLambda,
+		Status:               Normalize(model.ExecutionServiceLambda, string(it.Status)),
+		NativeStatus:         nativeOf(it.Status),
+		StartedAt:            it.StartTimestamp,
+		EndedAt:              it.EndTimestamp,
+		DurableExecutionArn:  arn,
+		DurableExecutionName: it.DurableExecutionName,
+		FunctionArn:          it.FunctionArn,
+		StartTimestamp:       it.StartTimestamp,
+		EndTimestamp:         it.EndTimestamp,
+		KmsKeyArn:            it.KMSKeyArn,
+	}
+}

@@ -1,0 +1,66 @@
+package source
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/transfer"
+	"github.com/aws/aws-sdk-go-v2/service/transfer/types"
+
+	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/gid"
+	"github.com/execgraph/execgraph/internal/relay"
+)
+
+// transferMaxPage is ListExecutions' largest page.
+const transferMaxPage = 1000
+
+// TransferExecutions is the listing of a Transfer Family workflow's
+// in-progress executions, newest created first. AWS reports no times.
+func (s *Source) TransferExecutions(region, workflowID string) relay.Listing[*model.TransferExecution] {
+	region = s.region(region)
+	client := s.transfer.get(s.cfg, region)
+	return relay.Listing[*model.TransferExecution]{
+		Fingerprint: relay.Fingerprint("transfer", region, workflowID),
+		MaxPage:     transferMaxPage,
+		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.TransferExecution], error) {
+			n := int32(size)
+			out, err := client.ListExecutions(ctx, &transfer.ListExecutionsInput{WorkflowId: &workflowID, MaxResults: &n, NextToken: token(tok)})
+			if err != nil {
+				return relay.Page[*model.TransferExecution]{}, call{"transfer", "ListExecutions", "workflow " + workflowID, tok != ""}.translate(err)
+			}
+			page := relay.Page[*model.TransferExecution]{Next: deref(out.NextToken)}
+			for _, it := range out.Executions {
+				page.Items = append(page.Items, transferExecution(region, workflowID, it))
+			}
+			return page, nil
+		},
+	}
+}
+
+func transferExecution(region, workflowID string, it types.ListedExecution) *model.TransferExecution {
+	id := deref(it.ExecutionId)
+	e := &model.TransferExecution{
+		ID:           gid.Encode(string(model.ExecutionServiceTransfer), region, workflowID, id),
+		Service:      model.ExecutionServiceTransfer,
+		Status:       Normalize(model.ExecutionServiceTransfer, string(it.Status)),
+		NativeStatus: nativeOf(it.Status),
+		WorkflowID:   workflowID,
+		ExecutionID:  id,
+	}
+	if loc := it.InitialFileLocation; loc != nil {
+		e.InitialFileLocation = &model.TransferFileLocation{}
+		if s3 := loc.S3FileLocation; s3 != nil {
+			e.InitialFileLocation.S3FileLocation = &model.TransferS3FileLocation{Bucket: s3.Bucket, Key: s3.Key, VersionID: s3.VersionId, Etag: s3.Etag}
+		}
+		if efs := loc.EfsFileLocation; efs != nil {
+			e.InitialFileLocation.EfsFileLocation = &model.TransferEfsFileLocation{FileSystemID: efs.FileSystemId, Path: efs.Path}
+		}
+	}
+	if md := it.ServiceMetadata; md != nil {
+		e.ServiceMetadata = &model.TransferServiceMetadata{}
+		if u := md.UserDetails; u != nil {
+			e.ServiceMetadata.UserDetails = &model.TransferUserDetails{UserName: u.UserName, ServerID: u.ServerId, SessionID: u.SessionId}
+		}
+	}
+	return e
+}
