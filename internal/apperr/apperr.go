@@ -15,6 +15,7 @@ type Code string
 
 // The codes clients see.
 const (
+	BadRequest    Code = "BAD_REQUEST"    // not a GraphQL request: method, content type, body size, JSON
 	BadUserInput  Code = "BAD_USER_INPUT" // arguments out of range, malformed ids
 	InvalidCursor Code = "INVALID_CURSOR" // garbage, foreign or expired cursor
 	NotFound      Code = "NOT_FOUND"      // the AWS resource does not exist

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+
+	"github.com/execgraph/execgraph/internal/apperr"
+)
+
+// routes returns the gateway's HTTP handler:
+//
+//	POST, GET /graphql   GraphQL over HTTP
+//	GET /                GraphiQL, opened on exampleQuery
+//	GET /healthz         liveness: 200 {"status":"ok"}
+func routes(gql http.Handler, maxBody int64, exampleQuery string) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", guardGraphQL(gql, maxBody))
+	graphiql := playground.Handler("execgraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("query") == "" {
+			http.Redirect(w, r, "/?query="+url.QueryEscape(exampleQuery), http.StatusFound)
+			return
+		}
+		graphiql(w, r)
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	})
+	return mux
+}
+
+// guardGraphQL turns away what gqlgen's transports would answer without an
+// error code: other methods, other content types, bodies over maxBody bytes
+// and malformed JSON. Each gets a GraphQL-shaped error with extensions.code.
+func guardGraphQL(next http.Handler, maxBody int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		case http.MethodPost:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeHTTPError(w, http.StatusMethodNotAllowed, apperr.BadRequest, "use GET or POST")
+			return
+		}
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if mt != "application/json" {
+			writeHTTPError(w, http.StatusUnsupportedMediaType, apperr.BadRequest, "POST bodies must be application/json")
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			writeHTTPError(w, http.StatusRequestEntityTooLarge, apperr.BadRequest, fmt.Sprintf("request body larger than %d bytes", maxBody))
+			return
+		case err != nil:
+			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "could not read the request body")
+			return
+		case !json.Valid(body):
+			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "the request body is not valid JSON")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeHTTPError writes a GraphQL-over-HTTP error response.
+func writeHTTPError(w http.ResponseWriter, status int, code apperr.Code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
+	})
+}
