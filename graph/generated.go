@@ -136,10 +136,10 @@ type ComplexityRoot struct {
 
 	Query struct {
 		ImageBuilderWorkflowExecutions func(childComplexity int, imageBuildVersionArn string, first *int, after *string) int
-		IotJobExecutions               func(childComplexity int, jobID string, status *model.IoTJobExecutionStatus, first *int, after *string) int
-		LambdaDurableExecutions        func(childComplexity int, functionName string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) int
+		IotJobExecutions               func(childComplexity int, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) int
+		LambdaDurableExecutions        func(childComplexity int, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) int
 		StepFunctionsMapRuns           func(childComplexity int, executionArn string, first *int, after *string) int
-		TransferExecutions             func(childComplexity int, workflowID string, first *int, after *string) int
+		TransferExecutions             func(childComplexity int, workflowID string, region *string, first *int, after *string) int
 	}
 
 	StepFunctionsMapRun struct {
@@ -224,11 +224,11 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type QueryResolver interface {
-	LambdaDurableExecutions(ctx context.Context, functionName string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error)
+	LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error)
 	ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error)
 	StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error)
-	IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, first *int, after *string) (*model.IoTJobExecutionConnection, error)
-	TransferExecutions(ctx context.Context, workflowID string, first *int, after *string) (*model.TransferExecutionConnection, error)
+	IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) (*model.IoTJobExecutionConnection, error)
+	TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -672,7 +672,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.IotJobExecutions(childComplexity, args["jobId"].(string), args["status"].(*model.IoTJobExecutionStatus), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.IotJobExecutions(childComplexity, args["jobId"].(string), args["status"].(*model.IoTJobExecutionStatus), args["region"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.lambdaDurableExecutions":
 		if e.ComplexityRoot.Query.LambdaDurableExecutions == nil {
 			break
@@ -683,7 +683,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.LambdaDurableExecutions(childComplexity, args["functionName"].(string), args["qualifier"].(*string), args["durableExecutionName"].(*string), args["statuses"].([]model.LambdaDurableExecutionStatus), args["startedAfter"].(*time.Time), args["startedBefore"].(*time.Time), args["reverseOrder"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.LambdaDurableExecutions(childComplexity, args["functionName"].(string), args["region"].(*string), args["qualifier"].(*string), args["durableExecutionName"].(*string), args["statuses"].([]model.LambdaDurableExecutionStatus), args["startedAfter"].(*time.Time), args["startedBefore"].(*time.Time), args["reverseOrder"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.stepFunctionsMapRuns":
 		if e.ComplexityRoot.Query.StepFunctionsMapRuns == nil {
 			break
@@ -705,7 +705,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TransferExecutions(childComplexity, args["workflowId"].(string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.TransferExecutions(childComplexity, args["workflowId"].(string), args["region"].(*string), args["first"].(*int), args["after"].(*string)), true
 
 	case "StepFunctionsMapRun.endedAt":
 		if e.ComplexityRoot.StepFunctionsMapRun.EndedAt == nil {
@@ -1329,6 +1329,8 @@ type Query {
   lambdaDurableExecutions(
     "A function name, or a full or partial function ARN."
     functionName: String!
+    "The function's region; default: the ARN's region, else the gateway's default region."
+    region: String
     "A version or alias."
     qualifier: String
     "Only executions whose name contains this string."
@@ -1348,10 +1350,24 @@ type Query {
   stepFunctionsMapRuns(executionArn: String!, first: Int = 20, after: String): StepFunctionsMapRunConnection
 
   "Executions of an IoT job, newest first (an execution still queued by its queue time)."
-  iotJobExecutions(jobId: String!, status: IoTJobExecutionStatus, first: Int = 20, after: String): IoTJobExecutionConnection
+  iotJobExecutions(
+    jobId: String!
+    "Only executions with this status (the filter goes to AWS)."
+    status: IoTJobExecutionStatus
+    "The job's region; default: the gateway's default region."
+    region: String
+    first: Int = 20
+    after: String
+  ): IoTJobExecutionConnection
 
   "In-progress executions of a Transfer Family workflow, newest created first."
-  transferExecutions(workflowId: String!, first: Int = 20, after: String): TransferExecutionConnection
+  transferExecutions(
+    workflowId: String!
+    "The workflow's region; default: the gateway's default region."
+    region: String
+    first: Int = 20
+    after: String
+  ): TransferExecutionConnection
 }
 `, BuiltIn: false},
 }
@@ -1888,22 +1904,30 @@ func (ec *executionContext) field_Query_iotJobExecutions_args(ctx context.Contex
 		return nil, err
 	}
 	args["status"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "region",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["region"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -1918,70 +1942,78 @@ func (ec *executionContext) field_Query_lambdaDurableExecutions_args(ctx context
 		return nil, err
 	}
 	args["functionName"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "qualifier",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "region",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["qualifier"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "durableExecutionName",
+	args["region"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "qualifier",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["durableExecutionName"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses",
+	args["qualifier"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "durableExecutionName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["durableExecutionName"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "statuses",
 		func(ctx context.Context, v any) ([]model.LambdaDurableExecutionStatus, error) {
 			return ec.unmarshalOLambdaDurableExecutionStatus2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionStatusᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["statuses"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "startedAfter",
+	args["statuses"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "startedAfter",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["startedAfter"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "startedBefore",
+	args["startedAfter"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "startedBefore",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["startedBefore"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "reverseOrder",
+	args["startedBefore"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "reverseOrder",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["reverseOrder"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["reverseOrder"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg8
+	args["after"] = arg9
 	return args, nil
 }
 
@@ -2026,22 +2058,30 @@ func (ec *executionContext) field_Query_transferExecutions_args(ctx context.Cont
 		return nil, err
 	}
 	args["workflowId"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "region",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["region"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3727,7 +3767,7 @@ func (ec *executionContext) _Query_lambdaDurableExecutions(ctx context.Context, 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LambdaDurableExecutions(ctx, fc.Args["functionName"].(string), fc.Args["qualifier"].(*string), fc.Args["durableExecutionName"].(*string), fc.Args["statuses"].([]model.LambdaDurableExecutionStatus), fc.Args["startedAfter"].(*time.Time), fc.Args["startedBefore"].(*time.Time), fc.Args["reverseOrder"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().LambdaDurableExecutions(ctx, fc.Args["functionName"].(string), fc.Args["region"].(*string), fc.Args["qualifier"].(*string), fc.Args["durableExecutionName"].(*string), fc.Args["statuses"].([]model.LambdaDurableExecutionStatus), fc.Args["startedAfter"].(*time.Time), fc.Args["startedBefore"].(*time.Time), fc.Args["reverseOrder"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LambdaDurableExecutionConnection) graphql.Marshaler {
@@ -3859,7 +3899,7 @@ func (ec *executionContext) _Query_iotJobExecutions(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().IotJobExecutions(ctx, fc.Args["jobId"].(string), fc.Args["status"].(*model.IoTJobExecutionStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().IotJobExecutions(ctx, fc.Args["jobId"].(string), fc.Args["status"].(*model.IoTJobExecutionStatus), fc.Args["region"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IoTJobExecutionConnection) graphql.Marshaler {
@@ -3903,7 +3943,7 @@ func (ec *executionContext) _Query_transferExecutions(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TransferExecutions(ctx, fc.Args["workflowId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().TransferExecutions(ctx, fc.Args["workflowId"].(string), fc.Args["region"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferExecutionConnection) graphql.Marshaler {

@@ -15,13 +15,13 @@ import (
 )
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.
-func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
+func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
 	statusNames := make([]string, len(statuses))
 	for i, st := range statuses {
 		statusNames[i] = string(st)
 	}
 	c, err := r.Source.DurableExecutions(source.LambdaFilter{
-		FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
+		Region: str(region), FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
 		Statuses: statusNames, StartedAfter: startedAfter, StartedBefore: startedBefore, ReverseOrder: reverseOrder != nil && *reverseOrder,
 	}).Page(ctx, firstOr(first), after)
 	if err != nil {
@@ -58,12 +58,12 @@ func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn s
 }
 
 // IotJobExecutions is the resolver for the iotJobExecutions field.
-func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, first *int, after *string) (*model.IoTJobExecutionConnection, error) {
+func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) (*model.IoTJobExecutionConnection, error) {
 	st := ""
 	if status != nil {
 		st = string(*status)
 	}
-	c, err := r.Source.JobExecutions("", jobID, st).Page(ctx, firstOr(first), after)
+	c, err := r.Source.JobExecutions(str(region), jobID, st).Page(ctx, firstOr(first), after)
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +74,8 @@ func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, stat
 }
 
 // TransferExecutions is the resolver for the transferExecutions field.
-func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, first *int, after *string) (*model.TransferExecutionConnection, error) {
-	c, err := r.Source.TransferExecutions("", workflowID).Page(ctx, firstOr(first), after)
+func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error) {
+	c, err := r.Source.TransferExecutions(str(region), workflowID).Page(ctx, firstOr(first), after)
 	if err != nil {
 		return nil, err
 	}
