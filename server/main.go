@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -51,6 +52,9 @@ type Main struct {
 
 	srv  *http.Server
 	done chan error
+
+	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
+	emulatorNow func() time.Time
 }
 
 // Run starts the emulator (on the emulator backend) and the HTTP server, and
@@ -60,7 +64,7 @@ func (m *Main) Run(ctx context.Context) error {
 	example := exampleQuery(nil)
 	switch c.Backend {
 	case "emulator":
-		emu, err := awsemu.Start(c.EmulatorAddr, awsemu.New(awsemu.Options{Seed: c.EmulatorSeed, TokenTTL: c.EmulatorTokenTTL}))
+		emu, err := awsemu.Start(c.EmulatorAddr, awsemu.New(awsemu.Options{Seed: c.EmulatorSeed, TokenTTL: c.EmulatorTokenTTL, Now: m.emulatorNow}))
 		if err != nil {
 			return err
 		}

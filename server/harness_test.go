@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execgraph/execgraph/internal/awsemu"
+)
+
+// startGateway runs the gateway on the emulator backend, both on loopback
+// port 0, for one test. The retryer makes one attempt unless the test says.
+func startGateway(t testing.TB, mutate ...func(*Config)) *Main {
+	t.Helper()
+	cfg, err := ParseFlags([]string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0", "-emulator-seed", "7", "-aws-max-attempts", "1"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range mutate {
+		f(&cfg)
+	}
+	m := &Main{Config: cfg}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return m
+}
+
+// gqlError is one GraphQL error as the gateway sends it.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (e gqlError) code() string { s, _ := e.Extensions["code"].(string); return s }
+
+// gqlResponse is a GraphQL response with data left raw.
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+// post sends one GraphQL request and returns the decoded response. It fails
+// the test on a transport error or a status other than 200.
+func post(t testing.TB, m *Main, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /graphql: %s: %s", resp.Status, raw)
+	}
+	var out gqlResponse
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return out
+}
+
+// errorCodes returns the extensions.code of each error, in order.
+func errorCodes(r gqlResponse) []string {
+	var out []string
+	for _, e := range r.Errors {
+		out = append(out, e.code())
+	}
+	return out
+}
+
+// resourcesOf returns the emulator's resources of one service.
+func resourcesOf(t testing.TB, m *Main, service string) []awsemu.Resource {
+	t.Helper()
+	var out []awsemu.Resource
+	for _, r := range m.Emulator.Manifest().Resources {
+		if r.Service == service {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no %s resources seeded", service)
+	}
+	return out
+}
+
+// listCalls returns how many calls of "<service>.<Operation>" the emulator
+// has counted.
+func listCalls(m *Main, op string) int64 { return m.Emulator.Stats()[op] }
+
+func shortID(id string) string {
+	if i := strings.LastIndexAny(id, ":/"); i >= 0 && i < len(id)-1 {
+		return id[i+1:]
+	}
+	return id
+}
