@@ -1323,8 +1323,9 @@ type TransferExecutionConnection {
 
 type Query {
   """
-  Durable executions of a Lambda function, oldest first (newest first with
-  reverseOrder). Filters go to AWS. first: 0 to 1000 (default 20).
+  Durable executions of a Lambda function, newest first; oldest first with
+  reverseOrder: true (AWS's ReverseOrder, as the current Lambda API model
+  documents it). Every filter goes to AWS. first: 0 to 1000 (default 20).
   """
   lambdaDurableExecutions(
     "A function name, or a full or partial function ARN."

@@ -34,7 +34,7 @@ query WhatRan {
     edges { cursor node { mapRunArn stateMachineArn startedAt endedAt } }
     pageInfo { hasNextPage endCursor }
   }
-  lambdaDurableExecutions(functionName: %q, reverseOrder: true, first: 5) {
+  lambdaDurableExecutions(functionName: %q, first: 5) {
     nodes { durableExecutionName status nativeStatus startedAt endedAt }
     pageInfo { hasNextPage endCursor }
   }

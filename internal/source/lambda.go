@@ -48,7 +48,8 @@ func (f LambdaFilter) fingerprint(region string) string {
 }
 
 // DurableExecutions is the listing of a Lambda function's durable
-// executions: oldest first, newest first with ReverseOrder.
+// executions: newest first, oldest first with ReverseOrder (as the current
+// Lambda API model documents it).
 func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDurableExecution] {
 	region := s.region(f.Region)
 	if f.Region == "" {
