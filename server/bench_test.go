@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+)
+
+// BenchmarkWalk compares a whole walk of the largest map-run listing (over
+// 2,500 items) through the gateway with the same walk through the SDK
+// paginator, both against the same emulator, pages of 1000. Each iteration
+// does both walks back to back, so machine noise hits both alike; the
+// "gateway/sdk" metric is the ratio of their total times.
+//
+//	go test ./server -run '^$' -bench Walk -benchtime 20x
+func BenchmarkWalk(b *testing.B) {
+	m := startGateway(b)
+	big := largest(b, m, "stepfunctions")
+	client := sfn.NewFromConfig(m.AWS)
+	query := `query($id: String!, $after: String) { stepFunctionsMapRuns(executionArn: $id, first: 1000, after: $after) {
+		edges { cursor node { id mapRunArn executionArn stateMachineArn startDate stopDate startedAt endedAt } }
+		pageInfo { hasNextPage endCursor } } }`
+	var sdkTime, gwTime time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		n := 0
+		p := sfn.NewListMapRunsPaginator(client, &sfn.ListMapRunsInput{ExecutionArn: &big.ID, MaxResults: 1000})
+		for p.HasMorePages() {
+			page, err := p.NextPage(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(page.MapRuns)
+		}
+		t1 := time.Now()
+		var after *string
+		g := 0
+		for range 10 {
+			resp := post(b, m, query, map[string]any{"id": big.ID, "after": after})
+			var data struct {
+				StepFunctionsMapRuns struct {
+					Edges    []struct{ Cursor string }
+					PageInfo struct {
+						HasNextPage bool
+						EndCursor   *string
+					}
+				}
+			}
+			if len(resp.Errors) > 0 || json.Unmarshal(resp.Data, &data) != nil {
+				b.Fatalf("errors %+v", resp.Errors)
+			}
+			g += len(data.StepFunctionsMapRuns.Edges)
+			if !data.StepFunctionsMapRuns.PageInfo.HasNextPage {
+				break
+			}
+			after = data.StepFunctionsMapRuns.PageInfo.EndCursor
+		}
+		t2 := time.Now()
+		if n != big.Count || g != big.Count {
+			b.Fatalf("walked %d (SDK) and %d (gateway) items, want %d", n, g, big.Count)
+		}
+		sdkTime += t1.Sub(t0)
+		gwTime += t2.Sub(t1)
+	}
+	b.ReportMetric(float64(sdkTime.Microseconds())/float64(b.N)/1000, "sdk-ms/walk")
+	b.ReportMetric(float64(gwTime.Microseconds())/float64(b.N)/1000, "gateway-ms/walk")
+	b.ReportMetric(float64(gwTime)/float64(sdkTime), "gateway/sdk")
+}
