@@ -1,13 +1,677 @@
 package awsemu
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
 
-// iotData is one region's iot resources. (Stub: to be implemented.)
-type iotData struct{}
+// AWS IoT jobs: ListJobExecutionsForJob (the listing), DescribeJobExecution,
+// DescribeJob and DescribeThing, over REST-JSON.
+//
+// A job has one execution per target thing; one thing can have executions
+// of several jobs. ListJobExecutionsForJob lists a job's executions newest
+// first by startedAt; an execution that never started (QUEUED, or canceled
+// while queued) sorts by its queuedAt instead. Ties break by thingArn. The
+// listing is pre-sorted at seed time, and pre-split by status, so that a
+// page costs O(page) with or without the status filter.
 
-func seedIoT(r *rand.Rand, region string, primary bool) *iotData { return &iotData{} }
+var iotService = &service{
+	name:        "iot",
+	proto:       restJSON,
+	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
+	serverError: apiError{Status: 500, Code: "InternalFailureException"},
+}
 
-// resources lists the seeded resources (Service, ID and Count set).
-func (d *iotData) resources() []Resource { return nil }
+var (
+	iotInvalidRequest = apiError{Status: 400, Code: "InvalidRequestException"}
+	iotNotFound       = apiError{Status: 404, Code: "ResourceNotFoundException"}
+)
 
-func (e *Emulator) registerIoT() {}
+// Page sizes of ListJobExecutionsForJob. AWS documents the range 1-250 but
+// not the default; the emulator uses 10 when maxResults is absent.
+const (
+	iotMinResults     = 1
+	iotMaxResults     = 250
+	iotDefaultResults = 10
+)
+
+// Job execution statuses (JobExecutionStatus).
+const (
+	iotQueued     = "QUEUED"
+	iotInProgress = "IN_PROGRESS"
+	iotSucceeded  = "SUCCEEDED"
+	iotFailed     = "FAILED"
+	iotTimedOut   = "TIMED_OUT"
+	iotRejected   = "REJECTED"
+	iotRemoved    = "REMOVED"
+	iotCanceled   = "CANCELED"
+)
+
+// iotStatuses are the valid values of the status filter.
+var iotStatuses = []string{iotQueued, iotInProgress, iotSucceeded, iotFailed, iotTimedOut, iotRejected, iotRemoved, iotCanceled}
+
+var (
+	iotJobIDPattern     = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
+	iotThingNamePattern = regexp.MustCompile(`^[a-zA-Z0-9:_-]{1,128}$`)
+)
+
+// iotData is one region's IoT jobs, things and job executions.
+type iotData struct {
+	jobs   map[string]*iotJob       // by jobId
+	things map[string]*iotThing     // by thingName
+	execs  map[string]*iotExecution // by iotExecKey(thingName, jobId)
+	order  []string                 // jobIds, sorted
+}
+
+// iotThing is a registered thing (DescribeThing).
+type iotThing struct {
+	Name          string            `json:"thingName"`
+	ID            string            `json:"thingId"`
+	Arn           string            `json:"thingArn"`
+	TypeName      string            `json:"thingTypeName,omitempty"`
+	Attributes    map[string]string `json:"attributes,omitempty"`
+	Version       int64             `json:"version"`
+	ClientID      string            `json:"defaultClientId"`
+	BillingGroup  string            `json:"billingGroupName,omitempty"`
+	nextExecution int64             // execution numbers are per thing
+}
+
+// iotExecution is one job execution on one thing.
+type iotExecution struct {
+	jobID, thingName, thingArn, status string
+	queuedAt, startedAt, lastUpdatedAt time.Time
+	executionNumber, versionNumber     int64
+	retryAttempt                       int32
+	forceCanceled                      bool
+	details                            map[string]string
+	secondsBeforeTimedOut              int64 // > 0 only while IN_PROGRESS under a timeout
+}
+
+// sortKey is the execution's time in the listing's order.
+func (x *iotExecution) sortKey() time.Time {
+	if x.startedAt.IsZero() {
+		return x.queuedAt
+	}
+	return x.startedAt
+}
+
+// iotJob is a job and its executions in listing order.
+type iotJob struct {
+	id, arn, description, documentSource  string
+	targetSelection, status               string
+	forceCanceled                         bool
+	comment, reasonCode                   string
+	targets                               []string
+	createdAt, lastUpdatedAt, completedAt time.Time
+	timeoutMinutes                        int64
+	maxPerMinute                          int32
+	retries                               int32 // retries of FAILED and TIMED_OUT executions; 0 = none
+	execs                                 []*iotExecution
+	byStatus                              map[string][]*iotExecution // execs of each status, in listing order
+}
+
+func iotExecKey(thingName, jobID string) string { return thingName + "\x00" + jobID }
+
+// iotJobSpec describes a job to seed.
+type iotJobSpec struct {
+	id, description string
+	continuous      bool
+	group           string      // target thing group (continuous jobs)
+	things          []*iotThing // things that get an execution
+	end             time.Time   // the newest execution starts shortly before end
+	timeoutMinutes  int64
+	maxPerMinute    int32
+	retries         int32
+	canceledAt      time.Time // non-zero: the job was force-canceled then
+}
+
+// seedIoT generates one region's things, jobs and job executions from r.
+// The primary region has a job with no executions (a continuous job whose
+// thing group is still empty), a small completed job and a large continuous
+// firmware rollout of 650-720 executions; the second region has a rollout of
+// 30-120 executions and a small force-canceled job. Jobs are seeded oldest
+// first, so execution numbers grow with time on every thing.
+func seedIoT(r *rand.Rand, region string, primary bool) *iotData {
+	d := &iotData{jobs: map[string]*iotJob{}, things: map[string]*iotThing{}, execs: map[string]*iotExecution{}}
+	var specs []iotJobSpec
+	if primary {
+		sensors := d.seedThings(r, region, "sensor", 1, 650+r.IntN(71))
+		gateways := d.seedThings(r, region, "gateway", 1, 30+r.IntN(21))
+		specs = []iotJobSpec{
+			{id: "gateway-reboot-2026-11-12", description: "Reboot gateways after the TLS library patch",
+				things: iotSmallTargets(r, gateways, sensors),
+				end:    seedEpoch.Add(-8 * 24 * time.Hour)},
+			{id: "sensor-firmware-4-2-0", description: "Roll out sensor firmware 4.2.0",
+				continuous: true, group: "temperature-sensors", things: sensors, end: seedEpoch,
+				timeoutMinutes: 240, maxPerMinute: 50, retries: 2},
+			{id: "humidity-calibration-beta", description: "Calibrate humidity sensors of the beta fleet",
+				continuous: true, group: "humidity-sensors-beta", end: seedEpoch.Add(-2 * time.Hour)},
+		}
+	} else {
+		sensors := d.seedThings(r, region, "sensor", 1001, 30+r.IntN(91))
+		gateways := d.seedThings(r, region, "gateway", 1001, 5+r.IntN(6))
+		end := seedEpoch.Add(-3 * 24 * time.Hour)
+		specs = []iotJobSpec{
+			{id: "eu-config-push-2026-11", description: "Push the EU gateway configuration",
+				things: sample(r, gateways, smallCount(r)), end: end, canceledAt: end.Add(20 * time.Minute)},
+			{id: "eu-cert-rotation-2026-q4", description: "Rotate device certificates before expiry",
+				things: sensors, end: seedEpoch, timeoutMinutes: 120, maxPerMinute: 20},
+		}
+	}
+	for _, s := range specs {
+		j := d.seedJob(r, region, s)
+		d.jobs[j.id] = j
+		d.order = append(d.order, j.id)
+	}
+	sort.Strings(d.order)
+	return d
+}
+
+// seedThings registers n things named <fleet>-NNNN from number first on.
+func (d *iotData) seedThings(r *rand.Rand, region, fleet string, first, n int) []*iotThing {
+	types := map[string]string{"sensor": "TemperatureSensor", "gateway": "EdgeGateway"}
+	models := map[string][]string{"sensor": {"TS-200", "TS-210", "TS-300"}, "gateway": {"GW-10", "GW-20"}}
+	sites := []string{"plant-lyon", "plant-austin", "plant-osaka", "warehouse-07"}
+	out := make([]*iotThing, n)
+	for i := range out {
+		name := fmt.Sprintf("%s-%04d", fleet, first+i)
+		t := &iotThing{
+			Name:     name,
+			ID:       uuid(r),
+			Arn:      iotArn(region, "thing", name),
+			TypeName: types[fleet],
+			Attributes: map[string]string{
+				"model":    models[fleet][r.IntN(len(models[fleet]))],
+				"site":     sites[r.IntN(len(sites))],
+				"firmware": fmt.Sprintf("4.1.%d", r.IntN(4)),
+			},
+			Version:  int64(1 + r.IntN(5)),
+			ClientID: name,
+		}
+		if fleet == "gateway" || r.IntN(4) == 0 {
+			t.BillingGroup = "fleet-" + fleet + "s"
+		}
+		d.things[name] = t
+		out[i] = t
+	}
+	return out
+}
+
+// iotSmallTargets picks 1-10 things: one sensor, the rest gateways, so that
+// a sensor has executions of two jobs.
+func iotSmallTargets(r *rand.Rand, gateways, sensors []*iotThing) []*iotThing {
+	return append(sample(r, sensors, 1), sample(r, gateways, smallCount(r)-1)...)
+}
+
+// sample returns n distinct things of pool in random order.
+func sample(r *rand.Rand, pool []*iotThing, n int) []*iotThing {
+	p := slices.Clone(pool)
+	r.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return p[:min(n, len(p))]
+}
+
+// seedJob creates a job with one execution per spec thing. Execution i of
+// the timeline starts (or, when it never started, is queued) at the i-th of
+// startTimes, shifted to end at spec.end; things get those times in random
+// order. Executions that would still run at the job's "now" (seedEpoch, or
+// the cancellation) are QUEUED or IN_PROGRESS (CANCELED in a canceled job);
+// the newest QUEUED ones share one queuedAt (iotRolloutWave). A snapshot
+// job is COMPLETED once no execution is active; a continuous one stays
+// IN_PROGRESS until canceled.
+func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
+	j := &iotJob{
+		id:              s.id,
+		arn:             iotArn(region, "job", s.id),
+		description:     s.description,
+		documentSource:  fmt.Sprintf("https://s3.%s.amazonaws.com/iot-jobs-%s/%s.json", region, AccountID, s.id),
+		targetSelection: "SNAPSHOT",
+		timeoutMinutes:  s.timeoutMinutes,
+		maxPerMinute:    s.maxPerMinute,
+		retries:         s.retries,
+		byStatus:        map[string][]*iotExecution{},
+	}
+	if s.continuous {
+		j.targetSelection = "CONTINUOUS"
+		j.targets = []string{iotArn(region, "thinggroup", s.group)}
+	}
+	now := seedEpoch
+	if !s.canceledAt.IsZero() {
+		now = s.canceledAt
+	}
+	things := sample(r, s.things, len(s.things))
+	shift := s.end.Sub(seedEpoch)
+	j.createdAt = s.end.Add(-time.Duration(3600_000+r.IntN(48*3600_000)) * time.Millisecond)
+	for i, t := range startTimes(r, len(things)) {
+		x := d.seedExecution(r, j, things[i], t.Add(shift), now, !s.canceledAt.IsZero())
+		j.execs = append(j.execs, x)
+		if !s.continuous {
+			j.targets = append(j.targets, x.thingArn)
+		}
+		j.createdAt = minTime(j.createdAt, x.queuedAt.Add(-time.Duration(1+r.IntN(60))*time.Second))
+	}
+	iotRolloutWave(j.execs)
+	sort.Slice(j.execs, func(a, b int) bool {
+		ka, kb := j.execs[a].sortKey(), j.execs[b].sortKey()
+		if !ka.Equal(kb) {
+			return ka.After(kb)
+		}
+		return j.execs[a].thingArn < j.execs[b].thingArn
+	})
+	j.status = "COMPLETED"
+	if s.continuous {
+		j.status = iotInProgress // a continuous job runs until canceled
+	}
+	j.lastUpdatedAt = j.createdAt
+	for _, x := range j.execs {
+		j.byStatus[x.status] = append(j.byStatus[x.status], x)
+		j.lastUpdatedAt = maxTime(j.lastUpdatedAt, x.lastUpdatedAt)
+		if x.status == iotQueued || x.status == iotInProgress {
+			j.status = iotInProgress
+		}
+	}
+	switch {
+	case !s.canceledAt.IsZero():
+		j.status, j.forceCanceled = iotCanceled, true
+		j.comment, j.reasonCode = "Superseded by a newer configuration", "SUPERSEDED"
+		j.lastUpdatedAt, j.completedAt = s.canceledAt, s.canceledAt
+	case j.status == "COMPLETED":
+		j.completedAt = j.lastUpdatedAt
+	}
+	return j
+}
+
+// seedExecution creates the execution of job j on thing t whose listing time
+// is key. It is still active if it would run past now; in a canceled job
+// an active execution was canceled (force-canceled if it had started).
+func (d *iotData) seedExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now time.Time, canceled bool) *iotExecution {
+	t.nextExecution++
+	x := &iotExecution{
+		jobID: j.id, thingName: t.Name, thingArn: t.Arn,
+		executionNumber: t.nextExecution,
+		queuedAt:        key.Add(-time.Duration(200+r.IntN(600_000)) * time.Millisecond),
+		startedAt:       key,
+	}
+	d.execs[iotExecKey(t.Name, j.id)] = x
+	// A run lasts 30 s to 3 h, and always less than the job's timeout, so an
+	// execution still IN_PROGRESS at now has not timed out.
+	timeout := time.Duration(j.timeoutMinutes) * time.Minute
+	longest := 3 * time.Hour
+	if timeout > 0 {
+		longest = min(longest, timeout-time.Minute)
+	}
+	dur := 30*time.Second + time.Duration(r.Int64N(int64(longest/time.Millisecond)))*time.Millisecond
+	active := key.Add(dur).After(now)
+	offline := 0 // weight of executions still queued long after their time
+	if j.targetSelection == "CONTINUOUS" && !canceled {
+		offline = 1
+	}
+	switch {
+	case active && canceled:
+		x.status, x.lastUpdatedAt, x.versionNumber = iotCanceled, now, 2
+		if r.IntN(2) == 0 {
+			x.queuedAt, x.startedAt = key, time.Time{}
+		} else {
+			x.forceCanceled, x.versionNumber = true, 3
+		}
+	case active && r.IntN(100) < 35:
+		x.status, x.queuedAt, x.startedAt, x.lastUpdatedAt, x.versionNumber = iotQueued, key, time.Time{}, key, 1
+	case active:
+		x.status, x.versionNumber = iotInProgress, int64(2+r.IntN(4))
+		x.lastUpdatedAt = key.Add(time.Duration(r.Int64N(int64(now.Sub(key)/time.Millisecond)+1)) * time.Millisecond)
+		x.details = map[string]string{"step": pick(r, []weighted[string]{{"downloading", 3}, {"verifying", 1}, {"installing", 2}}), "progress": strconv.Itoa(5 + r.IntN(90))}
+		if timeout > 0 {
+			x.secondsBeforeTimedOut = int64((timeout - now.Sub(key)) / time.Second)
+		}
+	default:
+		x.status = pick(r, []weighted[string]{{iotSucceeded, 85}, {iotFailed, 6}, {iotRejected, 3}, {iotTimedOut, 3}, {iotRemoved, 1}, {iotCanceled, 2}, {iotQueued, offline}})
+		if x.status == iotQueued { // the device has been offline since
+			x.queuedAt, x.startedAt, x.lastUpdatedAt, x.versionNumber = key, time.Time{}, key, 1
+			break
+		}
+		if x.status == iotTimedOut {
+			if timeout == 0 || key.Add(timeout).After(now) {
+				x.status = iotFailed
+			} else {
+				dur = timeout
+			}
+		}
+		x.lastUpdatedAt, x.versionNumber = key.Add(dur), int64(3+r.IntN(4))
+		x.details = iotTerminalDetails(r, x.status)
+		if j.retries > 0 && x.status != iotSucceeded && r.IntN(3) == 0 {
+			x.retryAttempt = int32(1 + r.IntN(int(j.retries)))
+		}
+	}
+	return x
+}
+
+// iotRolloutWave makes the newest rollout wave: QUEUED executions queued
+// within an hour before the newest QUEUED one were queued together with it,
+// so they tie in the listing order.
+func iotRolloutWave(execs []*iotExecution) {
+	var wave time.Time
+	for _, x := range execs {
+		if x.status == iotQueued {
+			wave = maxTime(wave, x.queuedAt)
+		}
+	}
+	for _, x := range execs {
+		if x.status == iotQueued && wave.Sub(x.queuedAt) < time.Hour {
+			x.queuedAt, x.lastUpdatedAt = wave, wave
+		}
+	}
+}
+
+// iotTerminalDetails is the statusDetails a device reports with a final status.
+func iotTerminalDetails(r *rand.Rand, status string) map[string]string {
+	switch status {
+	case iotSucceeded:
+		return map[string]string{"result": "ok"}
+	case iotFailed:
+		return map[string]string{"reason": pick(r, []weighted[string]{{"checksum mismatch", 2}, {"insufficient storage", 1}, {"download interrupted", 2}})}
+	case iotRejected:
+		return map[string]string{"reason": "device busy"}
+	}
+	return nil
+}
+
+func iotArn(region, kind, name string) string {
+	return fmt.Sprintf("arn:aws:iot:%s:%s:%s/%s", region, AccountID, kind, name)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// resources lists one resource per job: its id and execution count.
+func (d *iotData) resources() []Resource {
+	out := make([]Resource, 0, len(d.order))
+	for _, id := range d.order {
+		out = append(out, Resource{Service: iotService.name, ID: id, Count: len(d.jobs[id].execs)})
+	}
+	return out
+}
+
+// registerIoT routes the four IoT operations.
+func (e *Emulator) registerIoT() {
+	e.mux.HandleFunc("GET /jobs/{jobId}/things", e.op(iotService, "ListJobExecutionsForJob", listJobExecutionsForJob))
+	e.mux.HandleFunc("GET /jobs/{jobId}", e.op(iotService, "DescribeJob", describeJob))
+	e.mux.HandleFunc("GET /things/{thingName}/jobs/{jobId}", e.op(iotService, "DescribeJobExecution", describeJobExecution))
+	e.mux.HandleFunc("GET /things/{thingName}", e.op(iotService, "DescribeThing", describeThing))
+}
+
+// Wire shapes (member names as the SDK's deserializers read them).
+type (
+	iotExecutionSummary struct {
+		Status          string     `json:"status"`
+		QueuedAt        *epochTime `json:"queuedAt,omitempty"`
+		StartedAt       *epochTime `json:"startedAt,omitempty"`
+		LastUpdatedAt   *epochTime `json:"lastUpdatedAt,omitempty"`
+		ExecutionNumber int64      `json:"executionNumber"`
+		RetryAttempt    int32      `json:"retryAttempt"`
+	}
+	iotExecutionSummaryForJob struct {
+		ThingArn            string              `json:"thingArn"`
+		JobExecutionSummary iotExecutionSummary `json:"jobExecutionSummary"`
+	}
+	iotListOutput struct {
+		ExecutionSummaries []iotExecutionSummaryForJob `json:"executionSummaries"`
+		NextToken          string                      `json:"nextToken,omitempty"`
+	}
+	iotStatusDetails struct {
+		DetailsMap map[string]string `json:"detailsMap,omitempty"`
+	}
+	iotExecutionDetail struct {
+		JobID                            string           `json:"jobId"`
+		Status                           string           `json:"status"`
+		ForceCanceled                    bool             `json:"forceCanceled"`
+		StatusDetails                    iotStatusDetails `json:"statusDetails"`
+		ThingArn                         string           `json:"thingArn"`
+		QueuedAt                         *epochTime       `json:"queuedAt,omitempty"`
+		StartedAt                        *epochTime       `json:"startedAt,omitempty"`
+		LastUpdatedAt                    *epochTime       `json:"lastUpdatedAt,omitempty"`
+		ExecutionNumber                  int64            `json:"executionNumber"`
+		VersionNumber                    int64            `json:"versionNumber"`
+		ApproximateSecondsBeforeTimedOut *int64           `json:"approximateSecondsBeforeTimedOut,omitempty"`
+	}
+	iotProcessDetails struct {
+		ProcessingTargets        []string `json:"processingTargets,omitempty"`
+		NumberOfCanceledThings   int      `json:"numberOfCanceledThings"`
+		NumberOfSucceededThings  int      `json:"numberOfSucceededThings"`
+		NumberOfFailedThings     int      `json:"numberOfFailedThings"`
+		NumberOfRejectedThings   int      `json:"numberOfRejectedThings"`
+		NumberOfQueuedThings     int      `json:"numberOfQueuedThings"`
+		NumberOfInProgressThings int      `json:"numberOfInProgressThings"`
+		NumberOfRemovedThings    int      `json:"numberOfRemovedThings"`
+		NumberOfTimedOutThings   int      `json:"numberOfTimedOutThings"`
+	}
+	iotRolloutConfig struct {
+		MaximumPerMinute int32 `json:"maximumPerMinute"`
+	}
+	iotRetryCriteria struct {
+		FailureType     string `json:"failureType"`
+		NumberOfRetries int32  `json:"numberOfRetries"`
+	}
+	iotRetryConfig struct {
+		CriteriaList []iotRetryCriteria `json:"criteriaList"`
+	}
+	iotTimeoutConfig struct {
+		InProgressTimeoutInMinutes int64 `json:"inProgressTimeoutInMinutes"`
+	}
+	iotJobDetail struct {
+		JobArn                     string            `json:"jobArn"`
+		JobID                      string            `json:"jobId"`
+		TargetSelection            string            `json:"targetSelection"`
+		Status                     string            `json:"status"`
+		ForceCanceled              bool              `json:"forceCanceled"`
+		Comment                    string            `json:"comment,omitempty"`
+		ReasonCode                 string            `json:"reasonCode,omitempty"`
+		Description                string            `json:"description,omitempty"`
+		Targets                    []string          `json:"targets"`
+		CreatedAt                  *epochTime        `json:"createdAt"`
+		LastUpdatedAt              *epochTime        `json:"lastUpdatedAt"`
+		CompletedAt                *epochTime        `json:"completedAt,omitempty"`
+		JobProcessDetails          iotProcessDetails `json:"jobProcessDetails"`
+		TimeoutConfig              *iotTimeoutConfig `json:"timeoutConfig,omitempty"`
+		JobExecutionsRolloutConfig *iotRolloutConfig `json:"jobExecutionsRolloutConfig,omitempty"`
+		JobExecutionsRetryConfig   *iotRetryConfig   `json:"jobExecutionsRetryConfig,omitempty"`
+		IsConcurrent               bool              `json:"isConcurrent"`
+	}
+)
+
+// listJobExecutionsForJob serves GET /jobs/{jobId}/things?status&maxResults&nextToken.
+// It returns InvalidRequestException for a maxResults outside 1-250, an
+// unknown status, a malformed jobId, or a token that is malformed, expired
+// or was issued for another job, region or status; ResourceNotFoundException
+// for an unknown job.
+func listJobExecutionsForJob(c *call) (any, error) {
+	q := c.r.URL.Query()
+	size := iotDefaultResults
+	if s := q.Get("maxResults"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < iotMinResults || n > iotMaxResults {
+			return nil, iotInvalidRequest.withMessage("maxResults must be between %d and %d.", iotMinResults, iotMaxResults)
+		}
+		size = n
+	}
+	status := q.Get("status")
+	if status != "" && !slices.Contains(iotStatuses, status) {
+		return nil, iotInvalidRequest.withMessage("Invalid status %q: must be one of %s.", status, strings.Join(iotStatuses, ", "))
+	}
+	j, err := c.iotJob()
+	if err != nil {
+		return nil, err
+	}
+	execs := j.execs
+	if status != "" {
+		execs = j.byStatus[status]
+	}
+	binding := fmt.Sprintf("iot.ListJobExecutionsForJob\x00%s\x00%s\x00status=%s", c.region, j.id, status)
+	start, end, next, err := c.paginate(len(execs), q.Get("nextToken"), size, binding, iotInvalidRequest)
+	if err != nil {
+		return nil, err
+	}
+	out := iotListOutput{ExecutionSummaries: make([]iotExecutionSummaryForJob, 0, end-start), NextToken: next}
+	for _, x := range execs[start:end] {
+		out.ExecutionSummaries = append(out.ExecutionSummaries, iotExecutionSummaryForJob{ThingArn: x.thingArn, JobExecutionSummary: iotExecutionSummary{
+			Status:          x.status,
+			QueuedAt:        ts(x.queuedAt),
+			StartedAt:       ts(x.startedAt),
+			LastUpdatedAt:   ts(x.lastUpdatedAt),
+			ExecutionNumber: x.executionNumber,
+			RetryAttempt:    x.retryAttempt,
+		}})
+	}
+	return out, nil
+}
+
+// describeJobExecution serves GET /things/{thingName}/jobs/{jobId}?executionNumber.
+// It returns InvalidRequestException for a malformed thing name, jobId or
+// executionNumber, and ResourceNotFoundException when the thing has no
+// execution of the job (or none with that execution number).
+func describeJobExecution(c *call) (any, error) {
+	name, err := c.iotThingName()
+	if err != nil {
+		return nil, err
+	}
+	jobID, err := c.iotJobID()
+	if err != nil {
+		return nil, err
+	}
+	number := int64(-1)
+	if s := c.r.URL.Query().Get("executionNumber"); s != "" {
+		if number, err = strconv.ParseInt(s, 10, 64); err != nil || number < 0 {
+			return nil, iotInvalidRequest.withMessage("Invalid executionNumber %q.", s)
+		}
+	}
+	x, ok := c.w.iot.execs[iotExecKey(name, jobID)]
+	if !ok || (number >= 0 && number != x.executionNumber) {
+		return nil, iotNotFound.withMessage("Job execution of job %s on thing %s not found.", jobID, name)
+	}
+	out := iotExecutionDetail{
+		JobID:           x.jobID,
+		Status:          x.status,
+		ForceCanceled:   x.forceCanceled,
+		StatusDetails:   iotStatusDetails{DetailsMap: x.details},
+		ThingArn:        x.thingArn,
+		QueuedAt:        ts(x.queuedAt),
+		StartedAt:       ts(x.startedAt),
+		LastUpdatedAt:   ts(x.lastUpdatedAt),
+		ExecutionNumber: x.executionNumber,
+		VersionNumber:   x.versionNumber,
+	}
+	if x.secondsBeforeTimedOut > 0 {
+		out.ApproximateSecondsBeforeTimedOut = &x.secondsBeforeTimedOut
+	}
+	return map[string]any{"execution": out}, nil
+}
+
+// describeJob serves GET /jobs/{jobId}. Its jobProcessDetails counts equal
+// the counts of the job's executions by status. It returns
+// InvalidRequestException for a malformed jobId and ResourceNotFoundException
+// for an unknown job.
+func describeJob(c *call) (any, error) {
+	j, err := c.iotJob()
+	if err != nil {
+		return nil, err
+	}
+	n := func(status string) int { return len(j.byStatus[status]) }
+	out := iotJobDetail{
+		JobArn:          j.arn,
+		JobID:           j.id,
+		TargetSelection: j.targetSelection,
+		Status:          j.status,
+		ForceCanceled:   j.forceCanceled,
+		Comment:         j.comment,
+		ReasonCode:      j.reasonCode,
+		Description:     j.description,
+		Targets:         j.targets,
+		CreatedAt:       ts(j.createdAt),
+		LastUpdatedAt:   ts(j.lastUpdatedAt),
+		CompletedAt:     ts(j.completedAt),
+		JobProcessDetails: iotProcessDetails{
+			NumberOfCanceledThings:   n(iotCanceled),
+			NumberOfSucceededThings:  n(iotSucceeded),
+			NumberOfFailedThings:     n(iotFailed),
+			NumberOfRejectedThings:   n(iotRejected),
+			NumberOfQueuedThings:     n(iotQueued),
+			NumberOfInProgressThings: n(iotInProgress),
+			NumberOfRemovedThings:    n(iotRemoved),
+			NumberOfTimedOutThings:   n(iotTimedOut),
+		},
+	}
+	if j.status == iotInProgress {
+		out.JobProcessDetails.ProcessingTargets = j.targets
+	}
+	if j.timeoutMinutes > 0 {
+		out.TimeoutConfig = &iotTimeoutConfig{InProgressTimeoutInMinutes: j.timeoutMinutes}
+	}
+	if j.maxPerMinute > 0 {
+		out.JobExecutionsRolloutConfig = &iotRolloutConfig{MaximumPerMinute: j.maxPerMinute}
+	}
+	if j.retries > 0 {
+		out.JobExecutionsRetryConfig = &iotRetryConfig{CriteriaList: []iotRetryCriteria{{"FAILED", j.retries}, {"TIMED_OUT", j.retries}}}
+	}
+	return map[string]any{"documentSource": j.documentSource, "job": out}, nil
+}
+
+// describeThing serves GET /things/{thingName}. It returns
+// InvalidRequestException for a malformed name and ResourceNotFoundException
+// for an unknown thing.
+func describeThing(c *call) (any, error) {
+	name, err := c.iotThingName()
+	if err != nil {
+		return nil, err
+	}
+	t, ok := c.w.iot.things[name]
+	if !ok {
+		return nil, iotNotFound.withMessage("Thing %s cannot be found.", name)
+	}
+	return t, nil
+}
+
+// iotJobID returns the request's valid jobId path label.
+func (c *call) iotJobID() (string, error) {
+	id := c.r.PathValue("jobId")
+	if !iotJobIDPattern.MatchString(id) {
+		return "", iotInvalidRequest.withMessage("Invalid jobId %q: must match [a-zA-Z0-9_-]+ and be 1-64 characters long.", id)
+	}
+	return id, nil
+}
+
+// iotJob returns the job named by the request's jobId.
+func (c *call) iotJob() (*iotJob, error) {
+	id, err := c.iotJobID()
+	if err != nil {
+		return nil, err
+	}
+	j, ok := c.w.iot.jobs[id]
+	if !ok {
+		return nil, iotNotFound.withMessage("Job %s cannot be found.", id)
+	}
+	return j, nil
+}
+
+// iotThingName returns the request's valid thingName path label.
+func (c *call) iotThingName() (string, error) {
+	name := c.r.PathValue("thingName")
+	if !iotThingNamePattern.MatchString(name) {
+		return "", iotInvalidRequest.withMessage("Invalid thingName %q: must match [a-zA-Z0-9:_-]+ and be 1-128 characters long.", name)
+	}
+	return name, nil
+}
