@@ -51,6 +51,10 @@ type apiError struct {
 	Code       string
 	Message    string
 	RetryAfter int // seconds; sent as Retry-After when > 0
+	// Fields are further members of the error shape (such as Transfer's
+	// Resource and ResourceType), sent in the body beside the code and
+	// message, which they never replace.
+	Fields map[string]string
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -136,7 +140,13 @@ func writeError(w http.ResponseWriter, svc *service, err error) {
 		h.Set("Retry-After", strconv.Itoa(ae.RetryAfter))
 	}
 	w.WriteHeader(ae.Status)
-	body, _ := json.Marshal(map[string]string{"__type": ae.Code, "message": ae.Message, "Message": ae.Message})
+	fields := map[string]string{"__type": ae.Code, "message": ae.Message, "Message": ae.Message}
+	for k, v := range ae.Fields {
+		if _, taken := fields[k]; !taken {
+			fields[k] = v
+		}
+	}
+	body, _ := json.Marshal(fields)
 	_, _ = w.Write(body)
 }
 

@@ -1,13 +1,528 @@
 package awsemu
 
-import "math/rand/v2"
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
 
-// transferData is one region's transfer resources. (Stub: to be implemented.)
-type transferData struct{}
+// AWS Transfer Family managed workflows (AWS JSON 1.1, X-Amz-Target
+// TransferService.<Operation>): ListExecutions, DescribeExecution and
+// DescribeWorkflow.
+//
+// Transfer exposes only executions that are in progress: ListExecutions
+// "lists all in-progress executions" and DescribeExecution "only returns
+// details for in-progress workflows", answering ResourceNotFoundException
+// for any other execution. An execution is in progress while its status is
+// IN_PROGRESS or HANDLING_EXCEPTION (the workflow hit an error and is
+// running its exception-handling steps: it has not finished). COMPLETED and
+// EXCEPTION executions can be seen through neither API, so none is seeded.
+//
+// Executions carry no timestamps. ListExecutions returns them newest created
+// first; the creation time shows only in the uploaded file's name, which
+// starts with it (layout transferStampLayout), as partner uploads often do.
 
-func seedTransfer(r *rand.Rand, region string, primary bool) *transferData { return &transferData{} }
+// transferStampLayout is the layout of the creation time that starts the
+// name of every uploaded file.
+const transferStampLayout = "20060102T150405.000Z"
 
-// resources lists the seeded resources (Service, ID and Count set).
-func (d *transferData) resources() []Resource { return nil }
+// ListExecutions page sizes. AWS documents the range 1-1000 and no default;
+// the emulator returns whole pages of 1000 when MaxResults is absent.
+const (
+	transferMaxPage     = 1000
+	transferDefaultPage = 1000
+)
 
-func (e *Emulator) registerTransfer() {}
+var (
+	transferWorkflowIDRe  = regexp.MustCompile(`^w-[a-z0-9]{17}$`)
+	transferExecutionIDRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// transferData is one region's Transfer workflows and their in-progress
+// executions.
+type transferData struct {
+	workflows map[string]*transferWorkflow
+}
+
+// transferWorkflow is a workflow and its in-progress executions, newest
+// created first.
+type transferWorkflow struct {
+	desc       xferWorkflow
+	executions []*xferExecution
+	byID       map[string]*xferExecution
+}
+
+// Wire shapes. Member names are Transfer's PascalCase ones.
+
+type xferWorkflow struct {
+	Arn              string     `json:"Arn"`
+	WorkflowId       string     `json:"WorkflowId"`
+	Description      string     `json:"Description,omitempty"`
+	Steps            []xferStep `json:"Steps"`
+	OnExceptionSteps []xferStep `json:"OnExceptionSteps,omitempty"`
+	Tags             []xferTag  `json:"Tags,omitempty"`
+}
+
+type xferTag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// xferStep is a WorkflowStep: Type and the details member of that type.
+type xferStep struct {
+	Type               string           `json:"Type"`
+	CopyStepDetails    *xferStepDetails `json:"CopyStepDetails,omitempty"`
+	CustomStepDetails  *xferStepDetails `json:"CustomStepDetails,omitempty"`
+	DecryptStepDetails *xferStepDetails `json:"DecryptStepDetails,omitempty"`
+	DeleteStepDetails  *xferStepDetails `json:"DeleteStepDetails,omitempty"`
+	TagStepDetails     *xferStepDetails `json:"TagStepDetails,omitempty"`
+}
+
+// xferStepDetails holds the members of every kind of step details; a step
+// sets only those of its kind.
+type xferStepDetails struct {
+	Name                    string        `json:"Name"`
+	SourceFileLocation      string        `json:"SourceFileLocation,omitempty"`
+	DestinationFileLocation *xferLocation `json:"DestinationFileLocation,omitempty"`
+	OverwriteExisting       string        `json:"OverwriteExisting,omitempty"`
+	Target                  string        `json:"Target,omitempty"`
+	TimeoutSeconds          int           `json:"TimeoutSeconds,omitempty"`
+	Tags                    []xferTag     `json:"Tags,omitempty"`
+	Type                    string        `json:"Type,omitempty"`
+}
+
+// xferLocation is a FileLocation (or, in step details, an InputFileLocation,
+// whose S3 location has no VersionId nor Etag).
+type xferLocation struct {
+	S3FileLocation  *xferS3Location  `json:"S3FileLocation,omitempty"`
+	EfsFileLocation *xferEfsLocation `json:"EfsFileLocation,omitempty"`
+}
+
+type xferS3Location struct {
+	Bucket    string `json:"Bucket"`
+	Key       string `json:"Key"`
+	VersionId string `json:"VersionId,omitempty"`
+	Etag      string `json:"Etag,omitempty"`
+}
+
+type xferEfsLocation struct {
+	FileSystemId string `json:"FileSystemId"`
+	Path         string `json:"Path"`
+}
+
+type xferServiceMetadata struct {
+	UserDetails xferUserDetails `json:"UserDetails"`
+}
+
+type xferUserDetails struct {
+	UserName  string `json:"UserName"`
+	ServerId  string `json:"ServerId"`
+	SessionId string `json:"SessionId"`
+}
+
+type xferLogging struct {
+	LoggingRole  string `json:"LoggingRole"`
+	LogGroupName string `json:"LogGroupName"`
+}
+
+type xferPosix struct {
+	Uid           int64   `json:"Uid"`
+	Gid           int64   `json:"Gid"`
+	SecondaryGids []int64 `json:"SecondaryGids,omitempty"`
+}
+
+type xferResults struct {
+	Steps            []xferStepResult `json:"Steps,omitempty"`
+	OnExceptionSteps []xferStepResult `json:"OnExceptionSteps,omitempty"`
+}
+
+type xferStepResult struct {
+	StepType string     `json:"StepType"`
+	Outputs  string     `json:"Outputs,omitempty"`
+	Error    *xferError `json:"Error,omitempty"`
+}
+
+type xferError struct {
+	Type    string `json:"Type"`
+	Message string `json:"Message"`
+}
+
+// xferExecution is a DescribedExecution.
+type xferExecution struct {
+	ExecutionId          string               `json:"ExecutionId"`
+	InitialFileLocation  *xferLocation        `json:"InitialFileLocation"`
+	ServiceMetadata      *xferServiceMetadata `json:"ServiceMetadata"`
+	ExecutionRole        string               `json:"ExecutionRole"`
+	LoggingConfiguration *xferLogging         `json:"LoggingConfiguration"`
+	PosixProfile         *xferPosix           `json:"PosixProfile,omitempty"`
+	Status               string               `json:"Status"`
+	Results              *xferResults         `json:"Results"`
+}
+
+// xferListedExecution is a ListedExecution: a subset of the described
+// execution, sharing its values.
+type xferListedExecution struct {
+	ExecutionId         string               `json:"ExecutionId"`
+	InitialFileLocation *xferLocation        `json:"InitialFileLocation"`
+	ServiceMetadata     *xferServiceMetadata `json:"ServiceMetadata"`
+	Status              string               `json:"Status"`
+}
+
+func (x *xferExecution) listed() xferListedExecution {
+	return xferListedExecution{x.ExecutionId, x.InitialFileLocation, x.ServiceMetadata, x.Status}
+}
+
+// resources lists every workflow, with the number of executions
+// ListExecutions returns for it.
+func (d *transferData) resources() []Resource {
+	out := make([]Resource, 0, len(d.workflows))
+	for id, wf := range d.workflows {
+		out = append(out, Resource{Service: transferService.name, ID: id, Count: len(wf.executions)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Seeding.
+
+// xferSite is where a workflow's uploads arrive: one server, its users, and
+// the bucket or EFS file system they upload to.
+type xferSite struct {
+	region, serverID string
+	efs              bool
+	store            string // bucket name or file system id
+	users            []string
+}
+
+// seedTransfer seeds the region's workflows. The primary region has an idle
+// workflow (no execution in progress), a small one (1-10) and a large one
+// (2,600-2,800, more than 2.5 pages of 1000); the second region a small one
+// and one of 30-120.
+func seedTransfer(r *rand.Rand, region string, primary bool) *transferData {
+	counts := []int{smallCount(r), 30 + r.IntN(91)}
+	if primary {
+		counts = []int{0, smallCount(r), 2600 + r.IntN(201)}
+	}
+	d := &transferData{workflows: map[string]*transferWorkflow{}}
+	for i, n := range counts {
+		site := seedXferSite(r, region, i%2 == 1)
+		wf := seedXferWorkflow(r, site)
+		wf.seedExecutions(r, site, n)
+		d.workflows[wf.desc.WorkflowId] = wf
+	}
+	return d
+}
+
+var (
+	xferPartners = []string{"acme-corp", "globex", "initech", "umbrella", "hooli", "stark-ind", "wayne-ent", "tyrell", "cyberdyne", "soylent"}
+	xferFiles    = []string{"invoices", "orders", "shipments", "payroll", "inventory", "claims", "statements", "remittance"}
+)
+
+func seedXferSite(r *rand.Rand, region string, efs bool) xferSite {
+	s := xferSite{region: region, serverID: "s-" + hexID(r, 17), efs: efs}
+	if efs {
+		s.store = "fs-" + hexID(r, 17)
+	} else {
+		s.store = fmt.Sprintf("partner-inbound-%s-%s", region, hexID(r, 6))
+	}
+	start := r.IntN(len(xferPartners))
+	for i := range 3 + r.IntN(5) {
+		s.users = append(s.users, xferPartners[(start+i)%len(xferPartners)])
+	}
+	return s
+}
+
+// seedXferWorkflow returns a workflow without executions. Uploads to S3 are
+// archived, tagged, announced and deleted; uploads to EFS are decrypted,
+// validated and deleted.
+func seedXferWorkflow(r *rand.Rand, s xferSite) *transferWorkflow {
+	id := "w-" + hexID(r, 17)
+	lambda := func(name string) string {
+		return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.region, AccountID, name)
+	}
+	wf := xferWorkflow{
+		Arn:        fmt.Sprintf("arn:aws:transfer:%s:%s:workflow/%s", s.region, AccountID, id),
+		WorkflowId: id,
+		Tags:       []xferTag{{"team", "data-ingest"}, {"env", "prod"}},
+	}
+	if s.efs {
+		wf.Description = "Decrypt, validate and remove PGP uploads on EFS"
+		wf.Steps = []xferStep{
+			xferStepOf("DECRYPT", xferStepDetails{Name: "pgp-decrypt", SourceFileLocation: "${original.file}", Type: "PGP", OverwriteExisting: "TRUE",
+				DestinationFileLocation: &xferLocation{EfsFileLocation: &xferEfsLocation{FileSystemId: s.store, Path: "/decrypted/"}}}),
+			xferStepOf("CUSTOM", xferStepDetails{Name: "validate-payload", SourceFileLocation: "${previous.file}", Target: lambda("transfer-validate-payload"), TimeoutSeconds: 300}),
+			xferStepOf("DELETE", xferStepDetails{Name: "delete-encrypted", SourceFileLocation: "${original.file}"}),
+		}
+	} else {
+		wf.Description = "Archive, tag and announce partner uploads"
+		wf.Steps = []xferStep{
+			xferStepOf("COPY", xferStepDetails{Name: "archive-copy", SourceFileLocation: "${original.file}", OverwriteExisting: "FALSE",
+				DestinationFileLocation: &xferLocation{S3FileLocation: &xferS3Location{Bucket: s.store + "-archive", Key: "archive/${transfer:UserName}/"}}}),
+			xferStepOf("TAG", xferStepDetails{Name: "mark-processed", SourceFileLocation: "${previous.file}", Tags: []xferTag{{"processed", "true"}}}),
+			xferStepOf("CUSTOM", xferStepDetails{Name: "notify-ingest", SourceFileLocation: "${previous.file}", Target: lambda("transfer-notify-ingest"), TimeoutSeconds: 60}),
+			xferStepOf("DELETE", xferStepDetails{Name: "delete-original", SourceFileLocation: "${original.file}"}),
+		}
+	}
+	wf.OnExceptionSteps = []xferStep{
+		xferStepOf("CUSTOM", xferStepDetails{Name: "alert-ops", SourceFileLocation: "${original.file}", Target: lambda("transfer-alert-ops"), TimeoutSeconds: 30}),
+	}
+	if !s.efs {
+		wf.OnExceptionSteps = append(wf.OnExceptionSteps,
+			xferStepOf("TAG", xferStepDetails{Name: "quarantine", SourceFileLocation: "${original.file}", Tags: []xferTag{{"status", "quarantined"}}}))
+	}
+	return &transferWorkflow{desc: wf, byID: map[string]*xferExecution{}}
+}
+
+// xferStepOf returns a step of the given type with its details member set.
+func xferStepOf(typ string, d xferStepDetails) xferStep {
+	s := xferStep{Type: typ}
+	switch typ {
+	case "COPY":
+		s.CopyStepDetails = &d
+	case "CUSTOM":
+		s.CustomStepDetails = &d
+	case "DECRYPT":
+		s.DecryptStepDetails = &d
+	case "DELETE":
+		s.DeleteStepDetails = &d
+	case "TAG":
+		s.TagStepDetails = &d
+	}
+	return s
+}
+
+// xferFailures are the errors a step of each type fails with.
+var xferFailures = map[string][]xferError{
+	"COPY":    {{"ALREADY_EXISTS", "Destination object already exists and OverwriteExisting is FALSE"}, {"PERMISSION_DENIED", "Access denied to destination bucket"}},
+	"TAG":     {{"PERMISSION_DENIED", "Access denied: s3:PutObjectTagging"}},
+	"CUSTOM":  {{"CUSTOM_STEP_FAILED", "Custom step reported failure: payload rejected"}, {"TIMEOUT", "Custom step did not call back before its timeout"}},
+	"DELETE":  {{"NOT_FOUND", "Source file not found"}, {"PERMISSION_DENIED", "Access denied to source file"}},
+	"DECRYPT": {{"BAD_REQUEST", "PGP decryption failed: no matching private key"}},
+}
+
+// seedExecutions adds n in-progress executions, created at distinct times
+// before seedEpoch and kept newest first.
+func (wf *transferWorkflow) seedExecutions(r *rand.Rand, s xferSite, n int) {
+	role := fmt.Sprintf("arn:aws:iam::%s:role/transfer-workflow-%s", AccountID, wf.desc.WorkflowId)
+	logging := &xferLogging{
+		LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
+		LogGroupName: "/aws/transfer/" + s.serverID,
+	}
+	created := startTimes(r, n)
+	wf.executions = make([]*xferExecution, n)
+	for i, t := range created {
+		x := seedXferExecution(r, s, wf.desc, t)
+		x.ExecutionRole, x.LoggingConfiguration = role, logging
+		wf.byID[x.ExecutionId] = x
+		wf.executions[n-1-i] = x
+	}
+}
+
+// seedXferExecution returns an in-progress execution of wf for a file
+// uploaded at t: IN_PROGRESS with some steps done, or (about one in eight)
+// HANDLING_EXCEPTION after a step failed, with some exception steps done.
+func seedXferExecution(r *rand.Rand, s xferSite, wf xferWorkflow, t time.Time) *xferExecution {
+	user := s.users[r.IntN(len(s.users))]
+	name := fmt.Sprintf("%s_%s-%04d.csv", t.UTC().Format(transferStampLayout), xferFiles[r.IntN(len(xferFiles))], r.IntN(10000))
+	x := &xferExecution{
+		ExecutionId:     uuid(r),
+		ServiceMetadata: &xferServiceMetadata{xferUserDetails{UserName: user, ServerId: s.serverID, SessionId: hexID(r, 16)}},
+		Status:          "IN_PROGRESS",
+		Results:         &xferResults{},
+	}
+	if s.efs {
+		name += ".pgp"
+		x.InitialFileLocation = &xferLocation{EfsFileLocation: &xferEfsLocation{FileSystemId: s.store, Path: "/home/" + user + "/inbound/" + name}}
+		uid := int64(2001 + slices.Index(xferPartners, user))
+		x.PosixProfile = &xferPosix{Uid: uid, Gid: 2000, SecondaryGids: []int64{uid}}
+	} else {
+		x.InitialFileLocation = &xferLocation{S3FileLocation: &xferS3Location{Bucket: s.store, Key: "inbound/" + user + "/" + name, VersionId: hexID(r, 32), Etag: hexID(r, 32)}}
+	}
+	if r.IntN(8) > 0 {
+		x.Results.Steps = xferDone(x, wf.Steps[:r.IntN(len(wf.Steps))])
+		return x
+	}
+	x.Status = "HANDLING_EXCEPTION"
+	failed := r.IntN(len(wf.Steps))
+	errs := xferFailures[wf.Steps[failed].Type]
+	e := errs[r.IntN(len(errs))]
+	x.Results.Steps = append(xferDone(x, wf.Steps[:failed]), xferStepResult{StepType: wf.Steps[failed].Type, Error: &e})
+	x.Results.OnExceptionSteps = xferDone(x, wf.OnExceptionSteps[:r.IntN(len(wf.OnExceptionSteps))])
+	return x
+}
+
+// xferDone returns the results of steps that succeeded for x: each reports
+// the file it left as its Outputs, {"fileLocation": {...}}.
+func xferDone(x *xferExecution, steps []xferStep) []xferStepResult {
+	out := make([]xferStepResult, len(steps))
+	for i, st := range steps {
+		out[i] = xferStepResult{StepType: st.Type, Outputs: xferOutputs(x, st)}
+	}
+	return out
+}
+
+func xferOutputs(x *xferExecution, st xferStep) string {
+	type location struct {
+		BackingStore string `json:"backingStore"`
+		Bucket       string `json:"bucket,omitempty"`
+		Key          string `json:"key,omitempty"`
+		Etag         string `json:"etag,omitempty"`
+		FileSystemID string `json:"fileSystemId,omitempty"`
+		Path         string `json:"path,omitempty"`
+	}
+	var loc location
+	if efs := x.InitialFileLocation.EfsFileLocation; efs != nil {
+		loc = location{BackingStore: "EFS", FileSystemID: efs.FileSystemId, Path: efs.Path}
+		if d := st.DecryptStepDetails; d != nil {
+			loc.Path = d.DestinationFileLocation.EfsFileLocation.Path + strings.TrimSuffix(path.Base(efs.Path), ".pgp")
+		}
+	} else {
+		s3 := x.InitialFileLocation.S3FileLocation
+		loc = location{BackingStore: "S3", Bucket: s3.Bucket, Key: s3.Key, Etag: s3.Etag}
+		if d := st.CopyStepDetails; d != nil {
+			dst := d.DestinationFileLocation.S3FileLocation
+			loc.Bucket, loc.Key = dst.Bucket, "archive/"+x.ServiceMetadata.UserDetails.UserName+"/"+path.Base(s3.Key)
+		}
+	}
+	b, _ := json.Marshal(map[string]location{"fileLocation": loc})
+	return string(b)
+}
+
+// The API.
+
+var transferService = &service{
+	name:   "transfer",
+	proto:  awsJSON11,
+	target: "TransferService",
+	// ThrottlingException models RetryAfterSeconds as a body member (a
+	// string), not a header.
+	throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
+	serverError: apiError{Status: 500, Code: "InternalServiceError"},
+}
+
+var (
+	transferInvalidRequest = apiError{Status: 400, Code: "InvalidRequestException"}
+	transferBadToken       = apiError{Status: 400, Code: "InvalidNextTokenException"}
+)
+
+// transferNotFound is the ResourceNotFoundException for the resource id of
+// the given type ("Workflow", "Execution").
+func transferNotFound(resourceType, id string) *apiError {
+	e := apiError{Status: 400, Code: "ResourceNotFoundException",
+		Fields: map[string]string{"Resource": id, "ResourceType": resourceType}}
+	return e.withMessage("Unknown %s: %s", strings.ToLower(resourceType), id)
+}
+
+func (e *Emulator) registerTransfer() {
+	e.registerTarget(transferService, "ListExecutions", transferListExecutions)
+	e.registerTarget(transferService, "DescribeExecution", transferDescribeExecution)
+	e.registerTarget(transferService, "DescribeWorkflow", transferDescribeWorkflow)
+}
+
+// workflow returns the workflow id names. It returns InvalidRequestException
+// if id does not match w-[a-z0-9]{17}, and ResourceNotFoundException if the
+// region has no such workflow.
+func (d *transferData) workflow(id string) (*transferWorkflow, error) {
+	if !transferWorkflowIDRe.MatchString(id) {
+		return nil, transferInvalidRequest.withMessage("WorkflowId %q does not match pattern w-([a-z0-9]{17})", id)
+	}
+	wf, ok := d.workflows[id]
+	if !ok {
+		return nil, transferNotFound("Workflow", id)
+	}
+	return wf, nil
+}
+
+// transferListExecutions answers ListExecutions: the workflow's in-progress
+// executions, newest created first, MaxResults (1-1000, default 1000) at a
+// time. It returns InvalidRequestException for MaxResults out of range,
+// InvalidNextTokenException for a token that is malformed, expired or of
+// another workflow, and the errors of transferData.workflow.
+func transferListExecutions(c *call) (any, error) {
+	var in struct {
+		WorkflowId string `json:"WorkflowId"`
+		MaxResults *int64 `json:"MaxResults"`
+		NextToken  string `json:"NextToken"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	size := transferDefaultPage
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > transferMaxPage {
+			return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferMaxPage)
+		}
+		size = int(*in.MaxResults)
+	}
+	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	if err != nil {
+		return nil, err
+	}
+	binding := "transfer.ListExecutions|" + c.region + "|" + in.WorkflowId
+	start, end, next, err := c.paginate(len(wf.executions), in.NextToken, size, binding, transferBadToken)
+	if err != nil {
+		return nil, err
+	}
+	page := make([]xferListedExecution, 0, end-start)
+	for _, x := range wf.executions[start:end] {
+		page = append(page, x.listed())
+	}
+	return struct {
+		WorkflowId string                `json:"WorkflowId"`
+		Executions []xferListedExecution `json:"Executions"`
+		NextToken  string                `json:"NextToken,omitempty"`
+	}{in.WorkflowId, page, next}, nil
+}
+
+// transferDescribeExecution answers DescribeExecution for an in-progress
+// execution of the workflow. It returns InvalidRequestException for a
+// malformed execution id, ResourceNotFoundException for an execution the
+// workflow has not in progress, and the errors of transferData.workflow.
+func transferDescribeExecution(c *call) (any, error) {
+	var in struct {
+		WorkflowId  string `json:"WorkflowId"`
+		ExecutionId string `json:"ExecutionId"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if !transferExecutionIDRe.MatchString(in.ExecutionId) {
+		return nil, transferInvalidRequest.withMessage("ExecutionId %q is not a UUID", in.ExecutionId)
+	}
+	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	if err != nil {
+		return nil, err
+	}
+	x, ok := wf.byID[in.ExecutionId]
+	if !ok {
+		return nil, transferNotFound("Execution", in.ExecutionId)
+	}
+	return struct {
+		WorkflowId string         `json:"WorkflowId"`
+		Execution  *xferExecution `json:"Execution"`
+	}{in.WorkflowId, x}, nil
+}
+
+// transferDescribeWorkflow answers DescribeWorkflow, with the errors of
+// transferData.workflow.
+func transferDescribeWorkflow(c *call) (any, error) {
+	var in struct {
+		WorkflowId string `json:"WorkflowId"`
+	}
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Workflow *xferWorkflow `json:"Workflow"`
+	}{&wf.desc}, nil
+}
