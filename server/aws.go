@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
+	"github.com/execgraph/execgraph/internal/source"
 )
 
 // newRetryer is the SDK's standard retryer with maxAttempts attempts, and
@@ -30,7 +31,7 @@ func newRetryer(maxAttempts int) func() aws.Retryer {
 // (environment, profiles, SSO, IMDS), which also honours AWS_ENDPOINT_URL
 // and AWS_ENDPOINT_URL_<SERVICE>.
 func awsConfig(ctx context.Context, c Config) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(c.AWSMaxAttempts))}
+	opts := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(c.AWSMaxAttempts)), config.WithHTTPClient(source.NewHTTPClient())}
 	if c.Region != "" {
 		opts = append(opts, config.WithRegion(c.Region))
 	}
@@ -56,5 +57,6 @@ func emulatorConfig(c Config, url string) aws.Config {
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXECGRAPHEMU", "emulator", ""),
 		Retryer:      newRetryer(c.AWSMaxAttempts),
+		HTTPClient:   source.NewHTTPClient(),
 	}
 }

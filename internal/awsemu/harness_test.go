@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
+	"github.com/execgraph/execgraph/internal/source"
 )
 
 // testSeed is the seed of every test emulator.
@@ -32,13 +33,15 @@ func startEmulator(t testing.TB, opts awsemu.Options) (*awsemu.Server, aws.Confi
 }
 
 // sdkConfig is the configuration of real SDK clients against the emulator.
-// The retryer makes one attempt, so that injected faults reach the test.
+// The retryer makes one attempt, so that injected faults reach the test;
+// the HTTP client is the gateway's (see source.NewHTTPClient).
 func sdkConfig(url, region string) aws.Config {
 	return aws.Config{
 		Region:       region,
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "secret", ""),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:   source.NewHTTPClient(),
 	}
 }
 

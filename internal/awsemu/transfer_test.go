@@ -1,7 +1,6 @@
 package awsemu_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -29,35 +28,9 @@ var xferInProgress = map[types.ExecutionStatus]bool{
 	types.ExecutionStatusHandlingException: true,
 }
 
-// xferMemBodies sends every request body from memory. The SDK closes a
-// request body as soon as the response headers arrive; net/http may still be
-// reading that body to check its length (the emulator answers that fast),
-// reads EOF, closes the connection and loses the response: "use of closed
-// network connection", aws/aws-sdk-go-v2#2737, which the SDK's default
-// retryer retries but the harness's NopRetryer does not. A body the SDK does
-// not own is never closed early.
-type xferMemBodies struct{ base http.RoundTripper }
-
-func (m xferMemBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return m.base.RoundTrip(r)
-	}
-	body, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r = r.Clone(r.Context())
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return m.base.RoundTrip(r)
-}
-
-// xferClient returns a Transfer client of the region, configured by
-// sdkConfig but for its request bodies (see xferMemBodies).
+// xferClient returns a Transfer client of the region.
 func xferClient(srv *awsemu.Server, region string) *transfer.Client {
-	cfg := sdkConfig(srv.URL, region)
-	cfg.HTTPClient = &http.Client{Transport: xferMemBodies{http.DefaultTransport}}
-	return transfer.NewFromConfig(cfg)
+	return transfer.NewFromConfig(sdkConfig(srv.URL, region))
 }
 
 // xferClients returns a Transfer client per seeded region.
