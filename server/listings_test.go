@@ -164,7 +164,9 @@ func (s listingSpec) vars(r awsemu.Resource, first int, after *string) map[strin
 	return v
 }
 
-func (s listingSpec) hasRegion() bool { return slices.Contains([]string{"lambda", "iot", "transfer"}, s.service) }
+func (s listingSpec) hasRegion() bool {
+	return slices.Contains([]string{"lambda", "iot", "transfer"}, s.service)
+}
 
 // walk pages through a listing and returns its keys and the number of pages.
 func (s listingSpec) walk(t testing.TB, m *Main, r awsemu.Resource, first int) (keys []string, pages int) {
