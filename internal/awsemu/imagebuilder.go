@@ -1,15 +1,566 @@
 package awsemu
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"sort"
+	"time"
+)
 
-// imageBuilderData is one region's imagebuilder resources. (Stub: to be implemented.)
-type imageBuilderData struct{}
+// EC2 Image Builder: the workflow executions of image build versions.
+//
+// Wire (REST-JSON, SDK service/imagebuilder):
+//
+//	POST /ListWorkflowExecutions      {imageBuildVersionArn, maxResults, nextToken}
+//	GET  /GetWorkflowExecution?workflowExecutionId=wf-<uuid>
+//	POST /ListWorkflowStepExecutions  {workflowExecutionId, maxResults, nextToken}
+//
+// Page sizes are 1-25; an absent maxResults means 25. Times are DateTime
+// strings (ISO 8601, UTC, milliseconds), not epoch numbers. Errors:
+// InvalidParameterValueException 400 for a page size out of range or a
+// malformed ARN or id, ResourceNotFoundException 404 for an unknown one,
+// InvalidPaginationTokenException 400 for a bad or expired token. Of these
+// only InvalidPaginationTokenException is modeled for the three operations,
+// so the SDK reports the other two as generic API errors with their code.
 
-func seedImageBuilder(r *rand.Rand, region string, primary bool) *imageBuilderData {
-	return &imageBuilderData{}
+// imageBuilderService is Image Builder: throttling is
+// CallRateLimitExceededException 429 (not retried by the SDK's standard
+// retryer), a server fault is ServiceException 500.
+var imageBuilderService = &service{
+	name:        "imagebuilder",
+	proto:       restJSON,
+	throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
+	serverError: apiError{Status: 500, Code: "ServiceException"},
 }
 
-// resources lists the seeded resources (Service, ID and Count set).
-func (d *imageBuilderData) resources() []Resource { return nil }
+var (
+	ibInvalidValue = apiError{Status: 400, Code: "InvalidParameterValueException"}
+	ibNotFound     = apiError{Status: 404, Code: "ResourceNotFoundException"}
+	ibBadToken     = apiError{Status: 400, Code: "InvalidPaginationTokenException"}
+)
 
-func (e *Emulator) registerImageBuilder() {}
+const (
+	ibMaxPage     = 25 // largest maxResults of the three operations
+	ibDefaultPage = 25 // page size when maxResults is absent
+	// ibTimeLayout is Image Builder's DateTime: "2026-11-20T11:58:01.123Z".
+	ibTimeLayout = "2006-01-02T15:04:05.000Z"
+)
+
+// The documented patterns of the request members.
+var (
+	ibImageARNPattern   = regexp.MustCompile(`^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$`)
+	ibExecutionIDFormat = regexp.MustCompile(`^wf-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// Workflow execution statuses (WorkflowExecutionStatus).
+const (
+	ibPending            = "PENDING"
+	ibSkipped            = "SKIPPED"
+	ibRunning            = "RUNNING"
+	ibCompleted          = "COMPLETED"
+	ibFailed             = "FAILED"
+	ibRollbackInProgress = "ROLLBACK_IN_PROGRESS"
+	ibRollbackCompleted  = "ROLLBACK_COMPLETED"
+	ibCancelled          = "CANCELLED"
+)
+
+// imageBuilderData is one region's image build versions and their workflow
+// executions. It is immutable after seeding.
+type imageBuilderData struct {
+	images     map[string]*ibImage     // by image build version ARN
+	arns       []string                // image build version ARNs, sorted
+	executions map[string]*ibExecution // by workflow execution id
+}
+
+// ibImage is an image build version and its workflow executions, newest
+// first (start time descending, then id ascending).
+type ibImage struct {
+	arn        string
+	executions []*ibExecution
+}
+
+// ibExecution is one workflow execution. Its totals count its steps by
+// status: succeeded = COMPLETED, failed = FAILED, skipped = SKIPPED steps.
+// Running, pending and rolling-back executions have no end time.
+type ibExecution struct {
+	id, imageARN, workflowARN      string
+	wfType, status, message, group string
+	retried                        bool
+	start, end                     time.Time
+	succeeded, failed, skipped     int
+	steps                          []ibStep
+}
+
+// ibStep is one step of a workflow execution, in workflow order. Pending
+// steps have no times; a running step has no end time.
+type ibStep struct {
+	id, name, description, action string
+	status, rollbackStatus        string
+	message, inputs, outputs      string
+	start, end                    time.Time
+}
+
+// ibStepKind is a step of a workflow document: its name, action and
+// description.
+type ibStepKind struct{ name, action, description string }
+
+// ibStepCatalog holds the steps of the AWS managed workflows of each type.
+// Longer workflows repeat the catalog with numbered names.
+var ibStepCatalog = map[string][]ibStepKind{
+	"BUILD": {
+		{"LaunchBuildInstance", "LaunchInstance", "Launch the build instance from the parent image."},
+		{"UpdateSSMAgent", "RunCommand", "Update the SSM agent on the build instance."},
+		{"ApplyBuildComponents", "ExecuteComponents", "Run the build components of the recipe."},
+		{"InventoryCollection", "CollectImageMetadata", "Collect the inventory of installed packages."},
+		{"RunSanitizeScript", "SanitizeInstance", "Remove credentials and logs before imaging."},
+		{"CreateOutputAMI", "CreateImage", "Create the output AMI from the build instance."},
+		{"TerminateBuildInstance", "TerminateInstance", "Terminate the build instance."},
+	},
+	"TEST": {
+		{"LaunchTestInstance", "LaunchInstance", "Launch a test instance from the new image."},
+		{"WaitForSSMAgent", "WaitForSSMAgent", "Wait for the SSM agent to come online."},
+		{"ApplyTestComponents", "ExecuteComponents", "Run the test components of the recipe."},
+		{"CollectImageScanFindings", "CollectImageScanFindings", "Collect the image scan findings."},
+		{"TerminateTestInstance", "TerminateInstance", "Terminate the test instance."},
+	},
+	"DISTRIBUTION": {
+		{"DistributeImage", "DistributeImage", "Copy the image to the target regions."},
+		{"ModifyImageAttributes", "ModifyImageAttributes", "Share the copies with the target accounts."},
+		{"WaitForApproval", "WaitForAction", "Wait for the release approval."},
+	},
+}
+
+// ibFailureReasons are the failure messages of the step actions.
+var ibFailureReasons = map[string]string{
+	"LaunchInstance":           "Insufficient capacity for the requested instance type.",
+	"RunCommand":               "The SSM command failed with exit code 1.",
+	"WaitForSSMAgent":          "Timed out waiting for the SSM agent to come online.",
+	"ExecuteComponents":        "Component execution failed: exit code 1.",
+	"CollectImageMetadata":     "The inventory collection did not complete.",
+	"SanitizeInstance":         "The sanitize script failed.",
+	"CreateImage":              "The AMI could not be created: snapshot failed.",
+	"TerminateInstance":        "The instance could not be terminated.",
+	"CollectImageScanFindings": "The image scan reported critical findings.",
+	"DistributeImage":          "The image could not be copied to a target region.",
+	"ModifyImageAttributes":    "The launch permissions could not be updated.",
+	"WaitForAction":            "The approval was rejected.",
+}
+
+// ibSpec describes one seeded image build version.
+type ibSpec struct {
+	name, version string
+	count         int
+	long          bool // a few executions have 55-70 steps; the newest runs
+}
+
+// seedImageBuilder generates a region's image build versions from r alone.
+// The primary region has one with no executions, a small one (1-10) and a
+// large one (70-90 executions, some with 55-70 steps); the second region a
+// small one and one of 30-60.
+func seedImageBuilder(r *rand.Rand, region string, primary bool) *imageBuilderData {
+	var specs []ibSpec
+	if primary {
+		specs = []ibSpec{
+			{name: "base-linux", version: "1.0.0/1"},
+			{name: "web-server", version: "2.3.1/4", count: smallCount(r)},
+			{name: "ml-platform", version: "3.12.0/17", count: 70 + r.IntN(21), long: true},
+		}
+	} else {
+		specs = []ibSpec{
+			{name: "eu-api-gateway", version: "1.4.2/3", count: smallCount(r)},
+			{name: "eu-batch-worker", version: "5.0.0/9", count: 30 + r.IntN(31)},
+		}
+	}
+	d := &imageBuilderData{images: map[string]*ibImage{}, executions: map[string]*ibExecution{}}
+	for _, s := range specs {
+		img := seedIBImage(r, region, s)
+		d.images[img.arn] = img
+		d.arns = append(d.arns, img.arn)
+		for _, x := range img.executions {
+			d.executions[x.id] = x
+		}
+	}
+	sort.Strings(d.arns)
+	return d
+}
+
+// seedIBImage generates one image build version and its executions.
+func seedIBImage(r *rand.Rand, region string, s ibSpec) *ibImage {
+	img := &ibImage{arn: fmt.Sprintf("arn:aws:imagebuilder:%s:%s:image/%s/%s", region, AccountID, s.name, s.version)}
+	workflow := func(kind, name string) string {
+		return fmt.Sprintf("arn:aws:imagebuilder:%s:%s:workflow/%s/%s-%s/1.0.0/1", region, AccountID, kind, s.name, name)
+	}
+	workflows := []weighted[[2]string]{
+		{[2]string{"BUILD", workflow("build", "build")}, 35},
+		{[2]string{"TEST", workflow("test", "smoke-test")}, 30},
+		{[2]string{"TEST", workflow("test", "security-test")}, 20},
+		{[2]string{"DISTRIBUTION", workflow("distribution", "distribution")}, 15},
+	}
+	long := map[int]bool{}
+	if s.long {
+		for want := 2 + r.IntN(2); len(long) < want; {
+			long[r.IntN(s.count)] = true
+		}
+	}
+	starts := startTimes(r, s.count)
+	for i, start := range starts {
+		wf := pick(r, workflows)
+		status := ibDrawStatus(r, s.count-1-i)
+		if s.long && i == s.count-1 {
+			status = ibRunning
+		}
+		steps := 3 + r.IntN(10)
+		if long[i] {
+			steps = 55 + r.IntN(16)
+		}
+		img.executions = append(img.executions, seedIBExecution(r, img.arn, wf[0], wf[1], status, start, steps))
+	}
+	sort.Slice(img.executions, func(i, j int) bool {
+		a, b := img.executions[i], img.executions[j]
+		if !a.start.Equal(b.start) {
+			return a.start.After(b.start)
+		}
+		return a.id < b.id
+	})
+	return img
+}
+
+// ibDrawStatus draws the status of the execution with the given rank
+// (0 = newest): only the newest four may still be pending, running or
+// rolling back.
+func ibDrawStatus(r *rand.Rand, rank int) string {
+	choices := []weighted[string]{
+		{ibCompleted, 75}, {ibFailed, 9}, {ibRollbackCompleted, 4}, {ibCancelled, 3}, {ibSkipped, 6},
+	}
+	if rank < 4 {
+		choices = append(choices, weighted[string]{ibRunning, 12}, weighted[string]{ibPending, 5}, weighted[string]{ibRollbackInProgress, 3})
+	}
+	return pick(r, choices)
+}
+
+// seedIBExecution generates an execution with n steps whose statuses, times
+// and totals agree with status. Every time is before seedEpoch.
+func seedIBExecution(r *rand.Rand, imageARN, wfType, wfARN, status string, start time.Time, n int) *ibExecution {
+	x := &ibExecution{
+		id: "wf-" + uuid(r), imageARN: imageARN, workflowARN: wfARN, wfType: wfType,
+		status: status, retried: r.IntN(20) == 0, start: start,
+	}
+	if wfType == "TEST" {
+		x.group = pick(r, []weighted[string]{{"default", 3}, {"security-scans", 1}, {"smoke", 1}})
+	}
+	// Steps take from 1/2 to 1 share of the time left before seedEpoch,
+	// with one share spare for the rollback.
+	share := min(60_000, seedEpoch.Sub(start).Milliseconds()/int64(n+1))
+	stepTime := func() time.Duration {
+		return time.Duration(share/2+r.Int64N(share/2+1)) * time.Millisecond
+	}
+	stop := r.IntN(n) // the step that runs, fails or is cancelled
+	instance := "i-0" + hexID(r, 16)
+	at := start
+	var done []int // indexes of the completed steps
+	for j := range n {
+		kind := ibStepCatalog[wfType][j%len(ibStepCatalog[wfType])]
+		st := ibStep{
+			id: "step-" + uuid(r), name: kind.name, description: kind.description, action: kind.action,
+			inputs: fmt.Sprintf(`{"instanceId":"%s"}`, instance),
+		}
+		if round := j / len(ibStepCatalog[wfType]); round > 0 {
+			st.name = fmt.Sprintf("%s%d", kind.name, round+1)
+		}
+		st.status = ibStepStatus(r, status, j, stop)
+		switch st.status {
+		case ibCompleted:
+			st.start, at = at, at.Add(stepTime())
+			st.end, st.outputs = at, `{"status":"Success"}`
+			done = append(done, j)
+			x.succeeded++
+		case ibFailed:
+			st.start, at = at, at.Add(stepTime())
+			st.end, st.outputs, st.message = at, `{"status":"Failed"}`, ibFailureReasons[st.action]
+			x.message = fmt.Sprintf("Workflow step %s failed: %s", st.name, st.message)
+			x.failed++
+		case ibCancelled:
+			st.start, at = at, at.Add(stepTime())
+			st.end, st.message = at, "Step cancelled."
+		case ibRunning:
+			st.start = at
+		case ibSkipped:
+			st.start, st.end, st.message = at, at, "Step skipped."
+			x.skipped++
+		}
+		x.steps = append(x.steps, st)
+	}
+	switch status {
+	case ibRollbackCompleted:
+		for _, j := range done {
+			x.steps[j].rollbackStatus = ibCompleted
+		}
+		at = at.Add(stepTime())
+	case ibRollbackInProgress:
+		// Rollback runs from the last completed step backwards.
+		if len(done) > 0 {
+			p := r.IntN(len(done))
+			x.steps[done[p]].rollbackStatus = ibRunning
+			for _, j := range done[p+1:] {
+				x.steps[j].rollbackStatus = ibCompleted
+			}
+		}
+	case ibCancelled:
+		x.message = "Workflow execution was cancelled."
+	case ibSkipped:
+		x.message = "Workflow skipped because an earlier workflow failed."
+	case ibPending:
+		x.message = "Waiting for the previous workflow to finish."
+	}
+	if status != ibRunning && status != ibPending && status != ibRollbackInProgress {
+		x.end = at
+	}
+	return x
+}
+
+// ibStepStatus is the status of step j of an execution with the given status
+// that stopped at step stop: the steps before it completed (a few were
+// skipped by their conditions), the steps after it are skipped or, in a
+// running execution, pending.
+func ibStepStatus(r *rand.Rand, status string, j, stop int) string {
+	switch {
+	case status == ibPending:
+		return ibPending
+	case status == ibSkipped:
+		return ibSkipped
+	case status == ibCompleted || j < stop:
+		if r.IntN(10) == 0 {
+			return ibSkipped
+		}
+		return ibCompleted
+	case j > stop && status == ibRunning:
+		return ibPending
+	case j > stop:
+		return ibSkipped
+	case status == ibRunning:
+		return ibRunning
+	case status == ibCancelled:
+		return ibCancelled
+	}
+	return ibFailed // FAILED, ROLLBACK_IN_PROGRESS, ROLLBACK_COMPLETED
+}
+
+// resources lists the image build versions: ID is the ARN, Count the number
+// of workflow executions.
+func (d *imageBuilderData) resources() []Resource {
+	out := make([]Resource, 0, len(d.arns))
+	for _, arn := range d.arns {
+		out = append(out, Resource{Service: imageBuilderService.name, ID: arn, Count: len(d.images[arn].executions)})
+	}
+	return out
+}
+
+// registerImageBuilder routes the Image Builder operations.
+func (e *Emulator) registerImageBuilder() {
+	e.mux.HandleFunc("POST /ListWorkflowExecutions", e.op(imageBuilderService, "ListWorkflowExecutions", ibListWorkflowExecutions))
+	e.mux.HandleFunc("GET /GetWorkflowExecution", e.op(imageBuilderService, "GetWorkflowExecution", ibGetWorkflowExecution))
+	e.mux.HandleFunc("POST /ListWorkflowStepExecutions", e.op(imageBuilderService, "ListWorkflowStepExecutions", ibListWorkflowStepExecutions))
+}
+
+// ibTime formats t as Image Builder's DateTime, or "" (omitted) for the
+// zero time.
+func ibTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(ibTimeLayout)
+}
+
+// ibRequestID returns a random request id for the requestId member of a
+// response (the core does not hand handlers the X-Amzn-RequestId it sends).
+func ibRequestID() string {
+	return uuid(rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
+}
+
+// ibPageSize returns the page size of a request: 25 when absent, an
+// InvalidParameterValueException when outside 1-25.
+func ibPageSize(maxResults *int) (int, error) {
+	switch {
+	case maxResults == nil:
+		return ibDefaultPage, nil
+	case *maxResults < 1 || *maxResults > ibMaxPage:
+		return 0, ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibMaxPage)
+	}
+	return *maxResults, nil
+}
+
+// ibListInput is the body of both list operations.
+type ibListInput struct {
+	ImageBuildVersionArn string  `json:"imageBuildVersionArn"`
+	WorkflowExecutionID  string  `json:"workflowExecutionId"`
+	MaxResults           *int    `json:"maxResults"`
+	NextToken            *string `json:"nextToken"`
+}
+
+// ibDecodeList reads the body of a list request and validates its page
+// size before anything else.
+func (c *call) ibDecodeList() (in ibListInput, size int, token string, err error) {
+	if err = c.decode(&in); err != nil {
+		return in, 0, "", err
+	}
+	if size, err = ibPageSize(in.MaxResults); err != nil {
+		return in, 0, "", err
+	}
+	if in.NextToken != nil {
+		token = *in.NextToken
+	}
+	return in, size, token, nil
+}
+
+// ibExecutionFields are the members that a list entry and
+// GetWorkflowExecution share.
+type ibExecutionFields struct {
+	WorkflowBuildVersionArn string `json:"workflowBuildVersionArn"`
+	WorkflowExecutionID     string `json:"workflowExecutionId"`
+	Type                    string `json:"type"`
+	Status                  string `json:"status"`
+	Message                 string `json:"message,omitempty"`
+	TotalStepCount          int    `json:"totalStepCount"`
+	TotalStepsSucceeded     int    `json:"totalStepsSucceeded"`
+	TotalStepsFailed        int    `json:"totalStepsFailed"`
+	TotalStepsSkipped       int    `json:"totalStepsSkipped"`
+	StartTime               string `json:"startTime,omitempty"`
+	EndTime                 string `json:"endTime,omitempty"`
+	ParallelGroup           string `json:"parallelGroup,omitempty"`
+}
+
+func (x *ibExecution) fields() ibExecutionFields {
+	return ibExecutionFields{
+		WorkflowBuildVersionArn: x.workflowARN, WorkflowExecutionID: x.id,
+		Type: x.wfType, Status: x.status, Message: x.message,
+		TotalStepCount: len(x.steps), TotalStepsSucceeded: x.succeeded,
+		TotalStepsFailed: x.failed, TotalStepsSkipped: x.skipped,
+		StartTime: ibTime(x.start), EndTime: ibTime(x.end), ParallelGroup: x.group,
+	}
+}
+
+// ibExecutionEntry is a WorkflowExecutionMetadata.
+type ibExecutionEntry struct {
+	ibExecutionFields
+	Retried bool `json:"retried"`
+}
+
+type ibListExecutionsOutput struct {
+	RequestID            string             `json:"requestId"`
+	ImageBuildVersionArn string             `json:"imageBuildVersionArn"`
+	WorkflowExecutions   []ibExecutionEntry `json:"workflowExecutions"`
+	NextToken            string             `json:"nextToken,omitempty"`
+}
+
+// ibListWorkflowExecutions answers ListWorkflowExecutions: an image build
+// version's executions, newest first. Errors: InvalidParameterValueException
+// (page size, malformed ARN), ResourceNotFoundException (unknown in the
+// region), InvalidPaginationTokenException.
+func ibListWorkflowExecutions(c *call) (any, error) {
+	in, size, token, err := c.ibDecodeList()
+	if err != nil {
+		return nil, err
+	}
+	arn := in.ImageBuildVersionArn
+	if !ibImageARNPattern.MatchString(arn) {
+		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'imageBuildVersionArn' is not a valid image build version ARN.")
+	}
+	img, ok := c.w.ib.images[arn]
+	if !ok {
+		return nil, ibNotFound.withMessage("The image build version %s does not exist.", arn)
+	}
+	start, end, next, err := c.paginate(len(img.executions), token, size, "imagebuilder.ListWorkflowExecutions\x00"+c.region+"\x00"+arn, ibBadToken)
+	if err != nil {
+		return nil, err
+	}
+	out := ibListExecutionsOutput{RequestID: ibRequestID(), ImageBuildVersionArn: arn, NextToken: next, WorkflowExecutions: []ibExecutionEntry{}}
+	for _, x := range img.executions[start:end] {
+		out.WorkflowExecutions = append(out.WorkflowExecutions, ibExecutionEntry{ibExecutionFields: x.fields(), Retried: x.retried})
+	}
+	return out, nil
+}
+
+// ibFindExecution returns the execution named by id in the caller's region:
+// InvalidParameterValueException if id is malformed, ResourceNotFoundException
+// if it is unknown.
+func (c *call) ibFindExecution(id string) (*ibExecution, error) {
+	if !ibExecutionIDFormat.MatchString(id) {
+		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'workflowExecutionId' is not valid.")
+	}
+	x, ok := c.w.ib.executions[id]
+	if !ok {
+		return nil, ibNotFound.withMessage("The workflow execution %s does not exist.", id)
+	}
+	return x, nil
+}
+
+type ibGetExecutionOutput struct {
+	RequestID            string `json:"requestId"`
+	ImageBuildVersionArn string `json:"imageBuildVersionArn"`
+	ibExecutionFields
+}
+
+// ibGetWorkflowExecution answers GetWorkflowExecution with the same fields
+// as the execution's list entry (but retried) and its image build version.
+func ibGetWorkflowExecution(c *call) (any, error) {
+	x, err := c.ibFindExecution(c.r.URL.Query().Get("workflowExecutionId"))
+	if err != nil {
+		return nil, err
+	}
+	return ibGetExecutionOutput{RequestID: ibRequestID(), ImageBuildVersionArn: x.imageARN, ibExecutionFields: x.fields()}, nil
+}
+
+// ibStepEntry is a WorkflowStepMetadata.
+type ibStepEntry struct {
+	StepExecutionID string `json:"stepExecutionId"`
+	Name            string `json:"name"`
+	Description     string `json:"description"`
+	Action          string `json:"action"`
+	Status          string `json:"status"`
+	RollbackStatus  string `json:"rollbackStatus,omitempty"`
+	Message         string `json:"message,omitempty"`
+	Inputs          string `json:"inputs,omitempty"`
+	Outputs         string `json:"outputs,omitempty"`
+	StartTime       string `json:"startTime,omitempty"`
+	EndTime         string `json:"endTime,omitempty"`
+}
+
+type ibListStepsOutput struct {
+	RequestID               string        `json:"requestId"`
+	WorkflowExecutionID     string        `json:"workflowExecutionId"`
+	WorkflowBuildVersionArn string        `json:"workflowBuildVersionArn"`
+	ImageBuildVersionArn    string        `json:"imageBuildVersionArn"`
+	Message                 string        `json:"message,omitempty"`
+	Steps                   []ibStepEntry `json:"steps"`
+	NextToken               string        `json:"nextToken,omitempty"`
+}
+
+// ibListWorkflowStepExecutions answers ListWorkflowStepExecutions: the steps
+// of one execution in workflow order. Errors as ListWorkflowExecutions.
+func ibListWorkflowStepExecutions(c *call) (any, error) {
+	in, size, token, err := c.ibDecodeList()
+	if err != nil {
+		return nil, err
+	}
+	x, err := c.ibFindExecution(in.WorkflowExecutionID)
+	if err != nil {
+		return nil, err
+	}
+	start, end, next, err := c.paginate(len(x.steps), token, size, "imagebuilder.ListWorkflowStepExecutions\x00"+c.region+"\x00"+x.id, ibBadToken)
+	if err != nil {
+		return nil, err
+	}
+	out := ibListStepsOutput{
+		RequestID: ibRequestID(), WorkflowExecutionID: x.id, WorkflowBuildVersionArn: x.workflowARN,
+		ImageBuildVersionArn: x.imageARN, Message: x.message, NextToken: next, Steps: []ibStepEntry{},
+	}
+	for _, s := range x.steps[start:end] {
+		out.Steps = append(out.Steps, ibStepEntry{
+			StepExecutionID: s.id, Name: s.name, Description: s.description, Action: s.action,
+			Status: s.status, RollbackStatus: s.rollbackStatus, Message: s.message,
+			Inputs: s.inputs, Outputs: s.outputs, StartTime: ibTime(s.start), EndTime: ibTime(s.end),
+		})
+	}
+	return out, nil
+}
