@@ -3,15 +3,12 @@ package awsemu_test
 import (
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/imagebuilder"
 	"github.com/aws/aws-sdk-go-v2/service/imagebuilder/types"
 	"github.com/aws/smithy-go"
@@ -37,27 +34,8 @@ var ibActive = map[types.WorkflowExecutionStatus]bool{
 }
 
 // ibClient is a real SDK client of the emulator in region.
-//
-// Its HTTP client hides the WriterTo of request bodies: smithy-go's body
-// wrapper answers WriteTo after Close with io.EOF, which net/http's final
-// "extra bytes" copy of a request body takes for a write error. When the
-// emulator answers (and the SDK closes the body) before that copy, the
-// transport closes the connection under the response still being read
-// ("use of closed network connection"); on loopback this hits about one
-// large POST response in a few hundred.
 func ibClient(srv *awsemu.Server, region string) *imagebuilder.Client {
-	cfg := sdkConfig(srv.URL, region)
-	cfg.HTTPClient = ibHTTPClient{awshttp.NewBuildableClient()}
-	return imagebuilder.NewFromConfig(cfg)
-}
-
-type ibHTTPClient struct{ inner aws.HTTPClient }
-
-func (c ibHTTPClient) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		r.Body = struct{ io.ReadCloser }{r.Body}
-	}
-	return c.inner.Do(r)
+	return imagebuilder.NewFromConfig(sdkConfig(srv.URL, region))
 }
 
 // ibTime parses a DateTime member, failing the test on a bad format.

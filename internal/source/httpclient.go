@@ -11,11 +11,12 @@ import (
 // NewHTTPClient returns the HTTP client for SDK clients: the SDK's own
 // buildable client, with request bodies sent from memory.
 //
-// The SDK closes a request's body as soon as the response headers arrive.
-// When net/http is still reading that body then (a fast endpoint, such as
-// the emulator on loopback, answers that early), it reads EOF, closes the
-// connection and loses the response: "use of closed network connection",
-// aws/aws-sdk-go-v2#2737. The retryer would retry it, at the cost of a
+// The SDK closes a request's body as soon as the response headers arrive,
+// and smithy-go's body wrapper then answers WriteTo with io.EOF. net/http's
+// last copy of a request body takes that for a write error when the server
+// answered first (a fast endpoint, such as the emulator on loopback, does),
+// closes the connection and loses the response: "use of closed network
+// connection", aws/aws-sdk-go-v2#2737. The retryer would retry it, at the cost of a
 // second upstream call; a body in memory is never cut short. The bodies are
 // small JSON documents.
 func NewHTTPClient() *http.Client {
