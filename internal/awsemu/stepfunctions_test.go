@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
@@ -26,34 +24,9 @@ import (
 // sfnSvc is the service name of Step Functions in the manifest and stats.
 const sfnSvc = "stepfunctions"
 
-// sfnClient is a real SDK client of the emulator in a region, over
-// sfnTransport.
+// sfnClient is a real SDK client of the emulator in a region.
 func sfnClient(srv *awsemu.Server, region string) *sfn.Client {
-	cfg := sdkConfig(srv.URL, region)
-	cfg.HTTPClient = &http.Client{Transport: sfnTransport{awshttp.NewBuildableClient().GetTransport()}}
-	return sfn.NewFromConfig(cfg)
-}
-
-// sfnTransport works around a race between smithy-go and net/http that a
-// server as fast as the in-process emulator exposes. smithy-go closes the
-// request body as soon as http.Client.Do returns; if the transport's write
-// loop has not yet made its final read of the body (the check for bytes
-// beyond Content-Length), that read goes through the closed body's WriteTo,
-// which answers io.EOF. The transport takes that for a write error and
-// closes the connection under the response body still being read ("use of
-// closed network connection"): 40% of three-page walks of 1,000 Map Runs
-// failed so. Hiding WriteTo makes the final read a plain Read, whose io.EOF
-// is the end of the body.
-type sfnTransport struct{ base http.RoundTripper }
-
-// RoundTrip implements http.RoundTripper.
-func (t sfnTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		shallow := *r
-		shallow.Body = struct{ io.ReadCloser }{r.Body}
-		r = &shallow
-	}
-	return t.base.RoundTrip(r)
+	return sfn.NewFromConfig(sdkConfig(srv.URL, region))
 }
 
 // sfnResources returns the manifest's Step Functions executions by region.

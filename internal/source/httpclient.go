@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 
@@ -9,34 +8,28 @@ import (
 )
 
 // NewHTTPClient returns the HTTP client for SDK clients: the SDK's own
-// buildable client, with request bodies sent from memory.
+// buildable client, with the request body's WriteTo hidden.
 //
-// The SDK closes a request's body as soon as the response headers arrive,
-// and smithy-go's body wrapper then answers WriteTo with io.EOF. net/http's
-// last copy of a request body takes that for a write error when the server
-// answered first (a fast endpoint, such as the emulator on loopback, does),
-// closes the connection and loses the response: "use of closed network
-// connection", aws/aws-sdk-go-v2#2737. The retryer would retry it, at the cost of a
-// second upstream call; a body in memory is never cut short. The bodies are
-// small JSON documents.
+// smithy-go closes a request's body as soon as http.Client.Do returns, and
+// the closed body's WriteTo answers io.EOF. When the server answered before
+// net/http made its final read of the body (the check for bytes beyond
+// Content-Length; a fast endpoint such as the emulator on loopback does),
+// that read goes through WriteTo, the transport takes the io.EOF for a write
+// error and closes the connection under the response still being read: "use
+// of closed network connection" (aws/aws-sdk-go-v2#2737). The retryer would
+// retry it at the cost of a second upstream call. Through a plain Read, the
+// io.EOF is just the end of the body.
 func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: memBodies{awshttp.NewBuildableClient().GetTransport()}}
+	return &http.Client{Transport: plainBodies{awshttp.NewBuildableClient().GetTransport()}}
 }
 
-type memBodies struct{ base http.RoundTripper }
+type plainBodies struct{ base http.RoundTripper }
 
-func (m memBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return m.base.RoundTrip(r)
+func (p plainBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		shallow := *r
+		shallow.Body = struct{ io.ReadCloser }{r.Body}
+		r = &shallow
 	}
-	body, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r = r.Clone(r.Context())
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	r.ContentLength = int64(len(body))
-	return m.base.RoundTrip(r)
+	return p.base.RoundTrip(r)
 }
