@@ -2,22 +2,37 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/execgraph/execgraph/internal/awsemu"
 )
 
 // BenchmarkWalk compares a whole walk of the largest map-run listing (over
 // 2,500 items) through the gateway with the same walk through the SDK
 // paginator, both against the same emulator, pages of 1000. Each iteration
 // does both walks back to back, so machine noise hits both alike; the
-// "gateway/sdk" metric is the ratio of their total times.
+// "gateway/sdk" metric is the ratio of their total times. It runs with the
+// emulator answering at once, and with 50 ms added to each ListMapRuns call,
+// closer to what AWS takes for a page of 1000.
 //
 //	go test ./server -run '^$' -bench Walk -benchtime 20x
 func BenchmarkWalk(b *testing.B) {
 	m := startGateway(b)
+	for _, latency := range []int{0, 50} {
+		b.Run(fmt.Sprintf("latency=%dms", latency), func(b *testing.B) {
+			if err := m.Emulator.SetFaults(awsemu.Faults{LatencyMs: latency, Operations: []string{"stepfunctions.ListMapRuns"}}); err != nil {
+				b.Fatal(err)
+			}
+			benchWalk(b, m)
+		})
+	}
+}
+
+func benchWalk(b *testing.B, m *Main) {
 	big := largest(b, m, "stepfunctions")
 	client := sfn.NewFromConfig(m.AWS)
 	query := `query($id: String!, $after: String) { stepFunctionsMapRuns(executionArn: $id, first: 1000, after: $after) {
@@ -40,19 +55,23 @@ func BenchmarkWalk(b *testing.B) {
 		var after *string
 		g := 0
 		for range 10 {
-			resp := post(b, m, query, map[string]any{"id": big.ID, "after": after})
-			var data struct {
-				StepFunctionsMapRuns struct {
-					Edges    []struct{ Cursor string }
-					PageInfo struct {
-						HasNextPage bool
-						EndCursor   *string
+			var resp struct {
+				Data struct {
+					StepFunctionsMapRuns struct {
+						Edges    []struct{ Cursor string }
+						PageInfo struct {
+							HasNextPage bool
+							EndCursor   *string
+						}
 					}
 				}
+				Errors []gqlError
 			}
-			if len(resp.Errors) > 0 || json.Unmarshal(resp.Data, &data) != nil {
+			postInto(b, m, query, map[string]any{"id": big.ID, "after": after}, &resp)
+			if len(resp.Errors) > 0 {
 				b.Fatalf("errors %+v", resp.Errors)
 			}
+			data := resp.Data
 			g += len(data.StepFunctionsMapRuns.Edges)
 			if !data.StepFunctionsMapRuns.PageInfo.HasNextPage {
 				break

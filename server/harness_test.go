@@ -5,13 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
+
+// TestMain keeps the gateway's logs out of test and benchmark output.
+func TestMain(m *testing.M) {
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	os.Exit(m.Run())
+}
 
 // startGateway runs the gateway on the emulator backend, both on loopback
 // port 0, for one test. The retryer makes one attempt unless the test says.
@@ -55,6 +63,14 @@ type gqlResponse struct {
 // the test on a transport error or a status other than 200.
 func post(t testing.TB, m *Main, query string, vars map[string]any) gqlResponse {
 	t.Helper()
+	var out gqlResponse
+	postInto(t, m, query, vars, &out)
+	return out
+}
+
+// postInto sends one GraphQL request and decodes the response into out.
+func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -69,11 +85,9 @@ func post(t testing.TB, m *Main, query string, vars map[string]any) gqlResponse 
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /graphql: %s: %s", resp.Status, raw)
 	}
-	var out gqlResponse
-	if err := json.Unmarshal(raw, &out); err != nil {
+	if err := json.Unmarshal(raw, out); err != nil {
 		t.Fatalf("decode %s: %v", raw, err)
 	}
-	return out
 }
 
 // errorCodes returns the extensions.code of each error, in order.

@@ -1,15 +1,21 @@
 // Package gid encodes global object ids: opaque, stable strings that carry
 // the service, the region and the AWS identifiers needed to fetch an object
 // again.
+//
+// An id is base64url("1" US service US region US key...), US being the ASCII
+// unit separator, which no AWS identifier contains.
 package gid
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
+	"errors"
+	"strings"
 )
 
-const version = 1
+const (
+	version = "1"
+	sep     = "\x1f"
+)
 
 // ID is a decoded global id.
 type ID struct {
@@ -18,39 +24,35 @@ type ID struct {
 	Keys    []string // the service's identifiers, in a fixed order per service
 }
 
-// Encode returns the opaque id of an object.
+// Encode returns the opaque id of an object. Empty keys are kept, so a key's
+// position is its meaning.
 func Encode(service, region string, keys ...string) string {
-	b, _ := json.Marshal(append([]any{version, service, region}, toAny(keys)...))
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func toAny(keys []string) []any {
-	out := make([]any, len(keys))
-	for i, k := range keys {
-		out[i] = k
+	n := len(version) + len(service) + len(region) + 2*len(sep)
+	for _, k := range keys {
+		n += len(sep) + len(k)
 	}
-	return out
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(version)
+	for _, part := range append([]string{service, region}, keys...) {
+		b.WriteString(sep)
+		b.WriteString(part)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(b.String()))
 }
 
-// Decode parses an id made by Encode. It returns an error for anything else.
+var errNotAnID = errors.New("not an execgraph id")
+
+// Decode parses an id made by Encode; it returns an error for anything else
+// (not base64url, another version, no service or region, no key).
 func Decode(s string) (ID, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return ID{}, fmt.Errorf("not an execgraph id")
+		return ID{}, errNotAnID
 	}
-	var parts []json.RawMessage
-	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) < 4 {
-		return ID{}, fmt.Errorf("not an execgraph id")
+	parts := strings.Split(string(raw), sep)
+	if len(parts) < 4 || parts[0] != version || parts[1] == "" || parts[2] == "" {
+		return ID{}, errNotAnID
 	}
-	var v int
-	if err := json.Unmarshal(parts[0], &v); err != nil || v != version {
-		return ID{}, fmt.Errorf("unsupported id version")
-	}
-	strs := make([]string, len(parts)-1)
-	for i, p := range parts[1:] {
-		if err := json.Unmarshal(p, &strs[i]); err != nil || strs[i] == "" {
-			return ID{}, fmt.Errorf("not an execgraph id")
-		}
-	}
-	return ID{Service: strs[0], Region: strs[1], Keys: strs[2:]}, nil
+	return ID{Service: parts[1], Region: parts[2], Keys: parts[3:]}, nil
 }

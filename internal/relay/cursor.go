@@ -5,35 +5,30 @@
 // page, the page size it was fetched at (a page is only the same page at the
 // same size), and how many of its items to skip. A fingerprint of the listing
 // (service, region, resource, filters) is sealed in, so a cursor is refused on
-// any other listing. Cursors are opaque (base64url JSON) and versioned.
+// any other listing. Cursors are opaque and versioned.
 package relay
 
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 )
 
-const cursorVersion = 1
+// cursorVersion is the first field of every cursor.
+const cursorVersion = "1"
 
 // Position is where a listing resumes: the upstream page fetched with Token
 // at page size Size, less its first Skip items. Skip == 0 means the page's
 // start, where any size may be used (Size is then 0). End means the listing
 // is exhausted. The zero Position is the start of the listing.
 type Position struct {
-	Token string `json:"t,omitempty"`
-	Size  int    `json:"s,omitempty"`
-	Skip  int    `json:"k,omitempty"`
-	End   bool   `json:"e,omitempty"`
-}
-
-type cursor struct {
-	V       int    `json:"v"`
-	Listing string `json:"l"`
-	Position
+	Token string
+	Size  int
+	Skip  int
+	End   bool
 }
 
 // Fingerprint names a listing: the service, region, resource and every
@@ -44,16 +39,34 @@ func Fingerprint(parts ...string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:12])
 }
 
-// EncodeCursor returns the opaque cursor of pos in the listing fp.
+// EncodeCursor returns the opaque cursor of pos in the listing fp:
+// base64url of "version|fingerprint|size|skip|end|token" (the token last, as
+// it may hold any character).
 func EncodeCursor(fp string, pos Position) string {
-	b, _ := json.Marshal(cursor{V: cursorVersion, Listing: fp, Position: pos})
+	b := make([]byte, 0, 32+len(fp)+len(pos.Token))
+	b = append(b, cursorVersion...)
+	b = append(b, '|')
+	b = append(b, fp...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(pos.Size), 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(pos.Skip), 10)
+	b = append(b, '|')
+	if pos.End {
+		b = append(b, '1')
+	} else {
+		b = append(b, '0')
+	}
+	b = append(b, '|')
+	b = append(b, pos.Token...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // DecodeCursor returns the position a cursor names. It returns an
 // INVALID_CURSOR error if the cursor is not one this version issued, belongs
 // to another listing than fp, or names an impossible position (a Skip larger
-// than maxPage, or a Skip without the page size it needs).
+// than its Size or than maxPage, a Skip without the Size it needs, an End
+// with a token).
 func DecodeCursor(s, fp string, maxPage int) (Position, error) {
 	bad := func(why string) (Position, error) {
 		return Position{}, apperr.New(apperr.InvalidCursor, "invalid cursor: %s", why)
@@ -62,19 +75,24 @@ func DecodeCursor(s, fp string, maxPage int) (Position, error) {
 	if err != nil {
 		return bad("not a cursor issued by this API")
 	}
-	var c cursor
-	if err := json.Unmarshal(raw, &c); err != nil {
+	f := strings.SplitN(string(raw), "|", 6)
+	if len(f) != 6 {
 		return bad("not a cursor issued by this API")
 	}
-	switch {
-	case c.V != cursorVersion:
+	if f[0] != cursorVersion {
 		return bad("unsupported cursor version")
-	case c.Listing != fp:
+	}
+	if f[1] != fp {
 		return bad("the cursor belongs to another listing or other arguments")
-	case c.Skip < 0 || c.Size < 0 || c.Size > maxPage || c.Skip > c.Size || (c.Skip > 0) != (c.Size > 0):
-		return bad("malformed position")
-	case c.End && (c.Token != "" || c.Skip != 0):
+	}
+	size, err1 := strconv.Atoi(f[2])
+	skip, err2 := strconv.Atoi(f[3])
+	pos := Position{Token: f[5], Size: size, Skip: skip, End: f[4] == "1"}
+	switch {
+	case err1 != nil, err2 != nil, f[4] != "0" && f[4] != "1",
+		skip < 0, size < 0, size > maxPage, skip > size, (skip > 0) != (size > 0),
+		pos.End && (pos.Token != "" || skip != 0):
 		return bad("malformed position")
 	}
-	return c.Position, nil
+	return pos, nil
 }

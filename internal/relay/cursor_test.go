@@ -1,12 +1,9 @@
 package relay
 
-import (
-	"encoding/base64"
-	"encoding/json"
-)
+import "encoding/base64"
 
 // EncodeCursorVersion encodes a cursor of another version, for tests.
 func EncodeCursorVersion(v int, fp string, pos Position) string {
-	b, _ := json.Marshal(cursor{V: v, Listing: fp, Position: pos})
-	return base64.RawURLEncoding.EncodeToString(b)
+	raw, _ := base64.RawURLEncoding.DecodeString(EncodeCursor(fp, pos))
+	return base64.RawURLEncoding.EncodeToString(append([]byte{byte('0' + v)}, raw[1:]...))
 }
