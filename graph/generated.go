@@ -29,7 +29,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	ImageBuilderWorkflowExecution() ImageBuilderWorkflowExecutionResolver
+	IoTJobExecution() IoTJobExecutionResolver
+	LambdaDurableExecution() LambdaDurableExecutionResolver
 	Query() QueryResolver
+	StepFunctionsMapRun() StepFunctionsMapRunResolver
+	TransferExecution() TransferExecutionResolver
 }
 
 type DirectiveRoot struct {
@@ -44,11 +49,13 @@ type ComplexityRoot struct {
 		Message                 func(childComplexity int) int
 		NativeStatus            func(childComplexity int) int
 		ParallelGroup           func(childComplexity int) int
+		Region                  func(childComplexity int) int
 		Retried                 func(childComplexity int) int
 		Service                 func(childComplexity int) int
 		StartTime               func(childComplexity int) int
 		StartedAt               func(childComplexity int) int
 		Status                  func(childComplexity int) int
+		Steps                   func(childComplexity int, first *int, after *string) int
 		TotalStepCount          func(childComplexity int) int
 		TotalStepsFailed        func(childComplexity int) int
 		TotalStepsSkipped       func(childComplexity int) int
@@ -69,16 +76,60 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ImageBuilderWorkflowStepExecution struct {
+		Action          func(childComplexity int) int
+		Description     func(childComplexity int) int
+		EndTime         func(childComplexity int) int
+		EndedAt         func(childComplexity int) int
+		Inputs          func(childComplexity int) int
+		Message         func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Outputs         func(childComplexity int) int
+		RollbackStatus  func(childComplexity int) int
+		StartTime       func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		StepExecutionID func(childComplexity int) int
+	}
+
+	ImageBuilderWorkflowStepExecutionConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ImageBuilderWorkflowStepExecutionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	IoTJob struct {
+		CompletedAt func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		JobArn      func(childComplexity int) int
+		JobID       func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
 	IoTJobExecution struct {
-		EndedAt             func(childComplexity int) int
-		ID                  func(childComplexity int) int
-		JobExecutionSummary func(childComplexity int) int
-		JobID               func(childComplexity int) int
-		NativeStatus        func(childComplexity int) int
-		Service             func(childComplexity int) int
-		StartedAt           func(childComplexity int) int
-		Status              func(childComplexity int) int
-		ThingArn            func(childComplexity int) int
+		ApproximateSecondsBeforeTimedOut func(childComplexity int) int
+		EndedAt                          func(childComplexity int) int
+		ForceCanceled                    func(childComplexity int) int
+		ID                               func(childComplexity int) int
+		Job                              func(childComplexity int) int
+		JobExecutionSummary              func(childComplexity int) int
+		JobID                            func(childComplexity int) int
+		NativeStatus                     func(childComplexity int) int
+		Region                           func(childComplexity int) int
+		Service                          func(childComplexity int) int
+		StartedAt                        func(childComplexity int) int
+		Status                           func(childComplexity int) int
+		StatusDetails                    func(childComplexity int) int
+		Thing                            func(childComplexity int) int
+		ThingArn                         func(childComplexity int) int
+		ThingName                        func(childComplexity int) int
+		VersionNumber                    func(childComplexity int) int
 	}
 
 	IoTJobExecutionConnection struct {
@@ -101,19 +152,36 @@ type ComplexityRoot struct {
 		Status          func(childComplexity int) int
 	}
 
+	IoTThing struct {
+		Attributes    func(childComplexity int) int
+		ThingArn      func(childComplexity int) int
+		ThingName     func(childComplexity int) int
+		ThingTypeName func(childComplexity int) int
+	}
+
+	KeyValue struct {
+		Key   func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	LambdaDurableExecution struct {
 		DurableExecutionArn  func(childComplexity int) int
 		DurableExecutionName func(childComplexity int) int
 		EndTimestamp         func(childComplexity int) int
 		EndedAt              func(childComplexity int) int
+		Error                func(childComplexity int) int
 		FunctionArn          func(childComplexity int) int
 		ID                   func(childComplexity int) int
+		InputPayload         func(childComplexity int) int
 		KmsKeyArn            func(childComplexity int) int
 		NativeStatus         func(childComplexity int) int
+		Region               func(childComplexity int) int
+		Result               func(childComplexity int) int
 		Service              func(childComplexity int) int
 		StartTimestamp       func(childComplexity int) int
 		StartedAt            func(childComplexity int) int
 		Status               func(childComplexity int) int
+		Version              func(childComplexity int) int
 	}
 
 	LambdaDurableExecutionConnection struct {
@@ -125,6 +193,13 @@ type ComplexityRoot struct {
 	LambdaDurableExecutionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	LambdaDurableExecutionError struct {
+		ErrorData    func(childComplexity int) int
+		ErrorMessage func(childComplexity int) int
+		ErrorType    func(childComplexity int) int
+		StackTrace   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -142,18 +217,38 @@ type ComplexityRoot struct {
 		TransferExecutions             func(childComplexity int, workflowID string, region *string, first *int, after *string) int
 	}
 
-	StepFunctionsMapRun struct {
+	StepFunctionsExecution struct {
 		EndedAt         func(childComplexity int) int
 		ExecutionArn    func(childComplexity int) int
-		ID              func(childComplexity int) int
-		MapRunArn       func(childComplexity int) int
+		Name            func(childComplexity int) int
 		NativeStatus    func(childComplexity int) int
-		Service         func(childComplexity int) int
-		StartDate       func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
 		StateMachineArn func(childComplexity int) int
 		Status          func(childComplexity int) int
-		StopDate        func(childComplexity int) int
+	}
+
+	StepFunctionsMapRun struct {
+		EndedAt                    func(childComplexity int) int
+		Execution                  func(childComplexity int) int
+		ExecutionArn               func(childComplexity int) int
+		ExecutionCounts            func(childComplexity int) int
+		ID                         func(childComplexity int) int
+		ItemCounts                 func(childComplexity int) int
+		MapRunArn                  func(childComplexity int) int
+		MaxConcurrency             func(childComplexity int) int
+		NativeStatus               func(childComplexity int) int
+		RedriveCount               func(childComplexity int) int
+		RedriveDate                func(childComplexity int) int
+		Region                     func(childComplexity int) int
+		Service                    func(childComplexity int) int
+		StartDate                  func(childComplexity int) int
+		StartedAt                  func(childComplexity int) int
+		StateMachine               func(childComplexity int) int
+		StateMachineArn            func(childComplexity int) int
+		Status                     func(childComplexity int) int
+		StopDate                   func(childComplexity int) int
+		ToleratedFailureCount      func(childComplexity int) int
+		ToleratedFailurePercentage func(childComplexity int) int
 	}
 
 	StepFunctionsMapRunConnection struct {
@@ -162,9 +257,32 @@ type ComplexityRoot struct {
 		PageInfo func(childComplexity int) int
 	}
 
+	StepFunctionsMapRunCounts struct {
+		Aborted               func(childComplexity int) int
+		Failed                func(childComplexity int) int
+		FailuresNotRedrivable func(childComplexity int) int
+		Pending               func(childComplexity int) int
+		PendingRedrive        func(childComplexity int) int
+		ResultsWritten        func(childComplexity int) int
+		Running               func(childComplexity int) int
+		Succeeded             func(childComplexity int) int
+		TimedOut              func(childComplexity int) int
+		Total                 func(childComplexity int) int
+	}
+
 	StepFunctionsMapRunEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	StepFunctionsStateMachine struct {
+		CreationDate    func(childComplexity int) int
+		Description     func(childComplexity int) int
+		Name            func(childComplexity int) int
+		RoleArn         func(childComplexity int) int
+		StateMachineArn func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Type            func(childComplexity int) int
 	}
 
 	TransferEfsFileLocation struct {
@@ -173,16 +291,22 @@ type ComplexityRoot struct {
 	}
 
 	TransferExecution struct {
-		EndedAt             func(childComplexity int) int
-		ExecutionID         func(childComplexity int) int
-		ID                  func(childComplexity int) int
-		InitialFileLocation func(childComplexity int) int
-		NativeStatus        func(childComplexity int) int
-		Service             func(childComplexity int) int
-		ServiceMetadata     func(childComplexity int) int
-		StartedAt           func(childComplexity int) int
-		Status              func(childComplexity int) int
-		WorkflowID          func(childComplexity int) int
+		EndedAt              func(childComplexity int) int
+		ExecutionID          func(childComplexity int) int
+		ExecutionRole        func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		InitialFileLocation  func(childComplexity int) int
+		LoggingConfiguration func(childComplexity int) int
+		NativeStatus         func(childComplexity int) int
+		PosixProfile         func(childComplexity int) int
+		Region               func(childComplexity int) int
+		Results              func(childComplexity int) int
+		Service              func(childComplexity int) int
+		ServiceMetadata      func(childComplexity int) int
+		StartedAt            func(childComplexity int) int
+		Status               func(childComplexity int) int
+		Workflow             func(childComplexity int) int
+		WorkflowID           func(childComplexity int) int
 	}
 
 	TransferExecutionConnection struct {
@@ -196,9 +320,36 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	TransferExecutionError struct {
+		Message func(childComplexity int) int
+		Type    func(childComplexity int) int
+	}
+
+	TransferExecutionResults struct {
+		OnExceptionSteps func(childComplexity int) int
+		Steps            func(childComplexity int) int
+	}
+
+	TransferExecutionStepResult struct {
+		Error    func(childComplexity int) int
+		Outputs  func(childComplexity int) int
+		StepType func(childComplexity int) int
+	}
+
 	TransferFileLocation struct {
 		EfsFileLocation func(childComplexity int) int
 		S3FileLocation  func(childComplexity int) int
+	}
+
+	TransferLoggingConfiguration struct {
+		LogGroupName func(childComplexity int) int
+		LoggingRole  func(childComplexity int) int
+	}
+
+	TransferPosixProfile struct {
+		Gid           func(childComplexity int) int
+		SecondaryGids func(childComplexity int) int
+		UID           func(childComplexity int) int
 	}
 
 	TransferS3FileLocation struct {
@@ -217,18 +368,62 @@ type ComplexityRoot struct {
 		SessionID func(childComplexity int) int
 		UserName  func(childComplexity int) int
 	}
+
+	TransferWorkflow struct {
+		Arn         func(childComplexity int) int
+		Description func(childComplexity int) int
+		WorkflowID  func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type ImageBuilderWorkflowExecutionResolver interface {
+	Steps(ctx context.Context, obj *model.ImageBuilderWorkflowExecution, first *int, after *string) (*model.ImageBuilderWorkflowStepExecutionConnection, error)
+}
+type IoTJobExecutionResolver interface {
+	StatusDetails(ctx context.Context, obj *model.IoTJobExecution) ([]*model.KeyValue, error)
+	ForceCanceled(ctx context.Context, obj *model.IoTJobExecution) (*bool, error)
+	VersionNumber(ctx context.Context, obj *model.IoTJobExecution) (*int, error)
+	ApproximateSecondsBeforeTimedOut(ctx context.Context, obj *model.IoTJobExecution) (*int, error)
+	Job(ctx context.Context, obj *model.IoTJobExecution) (*model.IoTJob, error)
+	Thing(ctx context.Context, obj *model.IoTJobExecution) (*model.IoTThing, error)
+}
+type LambdaDurableExecutionResolver interface {
+	InputPayload(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error)
+	Result(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error)
+	Error(ctx context.Context, obj *model.LambdaDurableExecution) (*model.LambdaDurableExecutionError, error)
+	Version(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error)
+}
 type QueryResolver interface {
 	LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error)
 	ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error)
 	StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error)
 	IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) (*model.IoTJobExecutionConnection, error)
 	TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error)
+}
+type StepFunctionsMapRunResolver interface {
+	Status(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.ExecutionStatus, error)
+	NativeStatus(ctx context.Context, obj *model.StepFunctionsMapRun) (*string, error)
+
+	ItemCounts(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsMapRunCounts, error)
+	ExecutionCounts(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsMapRunCounts, error)
+	MaxConcurrency(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error)
+	ToleratedFailurePercentage(ctx context.Context, obj *model.StepFunctionsMapRun) (*float64, error)
+	ToleratedFailureCount(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error)
+	RedriveCount(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error)
+	RedriveDate(ctx context.Context, obj *model.StepFunctionsMapRun) (*time.Time, error)
+	StateMachine(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsStateMachine, error)
+	Execution(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsExecution, error)
+}
+type TransferExecutionResolver interface {
+	ExecutionRole(ctx context.Context, obj *model.TransferExecution) (*string, error)
+	PosixProfile(ctx context.Context, obj *model.TransferExecution) (*model.TransferPosixProfile, error)
+	LoggingConfiguration(ctx context.Context, obj *model.TransferExecution) (*model.TransferLoggingConfiguration, error)
+	Results(ctx context.Context, obj *model.TransferExecution) (*model.TransferExecutionResults, error)
+	Workflow(ctx context.Context, obj *model.TransferExecution) (*model.TransferWorkflow, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -291,6 +486,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImageBuilderWorkflowExecution.ParallelGroup(childComplexity), true
+	case "ImageBuilderWorkflowExecution.region":
+		if e.ComplexityRoot.ImageBuilderWorkflowExecution.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowExecution.Region(childComplexity), true
 	case "ImageBuilderWorkflowExecution.retried":
 		if e.ComplexityRoot.ImageBuilderWorkflowExecution.Retried == nil {
 			break
@@ -321,6 +522,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImageBuilderWorkflowExecution.Status(childComplexity), true
+	case "ImageBuilderWorkflowExecution.steps":
+		if e.ComplexityRoot.ImageBuilderWorkflowExecution.Steps == nil {
+			break
+		}
+
+		args, err := ec.field_ImageBuilderWorkflowExecution_steps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowExecution.Steps(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "ImageBuilderWorkflowExecution.totalStepCount":
 		if e.ComplexityRoot.ImageBuilderWorkflowExecution.TotalStepCount == nil {
 			break
@@ -396,18 +608,184 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImageBuilderWorkflowExecutionEdge.Node(childComplexity), true
 
+	case "ImageBuilderWorkflowStepExecution.action":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Action(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.description":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Description(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.endTime":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.EndTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.EndTime(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.endedAt":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.EndedAt(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.inputs":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Inputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Inputs(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.message":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Message(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.name":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Name(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.outputs":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Outputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Outputs(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.rollbackStatus":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.RollbackStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.RollbackStatus(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.startTime":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.StartTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.StartTime(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.startedAt":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.StartedAt(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.status":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.Status(childComplexity), true
+	case "ImageBuilderWorkflowStepExecution.stepExecutionId":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecution.StepExecutionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecution.StepExecutionID(childComplexity), true
+
+	case "ImageBuilderWorkflowStepExecutionConnection.edges":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecutionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecutionConnection.Edges(childComplexity), true
+	case "ImageBuilderWorkflowStepExecutionConnection.nodes":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecutionConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecutionConnection.Nodes(childComplexity), true
+	case "ImageBuilderWorkflowStepExecutionConnection.pageInfo":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecutionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecutionConnection.PageInfo(childComplexity), true
+
+	case "ImageBuilderWorkflowStepExecutionEdge.cursor":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecutionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecutionEdge.Cursor(childComplexity), true
+	case "ImageBuilderWorkflowStepExecutionEdge.node":
+		if e.ComplexityRoot.ImageBuilderWorkflowStepExecutionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImageBuilderWorkflowStepExecutionEdge.Node(childComplexity), true
+
+	case "IoTJob.completedAt":
+		if e.ComplexityRoot.IoTJob.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJob.CompletedAt(childComplexity), true
+	case "IoTJob.createdAt":
+		if e.ComplexityRoot.IoTJob.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJob.CreatedAt(childComplexity), true
+	case "IoTJob.description":
+		if e.ComplexityRoot.IoTJob.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJob.Description(childComplexity), true
+	case "IoTJob.jobArn":
+		if e.ComplexityRoot.IoTJob.JobArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJob.JobArn(childComplexity), true
+	case "IoTJob.jobId":
+		if e.ComplexityRoot.IoTJob.JobID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJob.JobID(childComplexity), true
+	case "IoTJob.status":
+		if e.ComplexityRoot.IoTJob.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJob.Status(childComplexity), true
+
+	case "IoTJobExecution.approximateSecondsBeforeTimedOut":
+		if e.ComplexityRoot.IoTJobExecution.ApproximateSecondsBeforeTimedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.ApproximateSecondsBeforeTimedOut(childComplexity), true
 	case "IoTJobExecution.endedAt":
 		if e.ComplexityRoot.IoTJobExecution.EndedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.IoTJobExecution.EndedAt(childComplexity), true
+	case "IoTJobExecution.forceCanceled":
+		if e.ComplexityRoot.IoTJobExecution.ForceCanceled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.ForceCanceled(childComplexity), true
 	case "IoTJobExecution.id":
 		if e.ComplexityRoot.IoTJobExecution.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.IoTJobExecution.ID(childComplexity), true
+	case "IoTJobExecution.job":
+		if e.ComplexityRoot.IoTJobExecution.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.Job(childComplexity), true
 	case "IoTJobExecution.jobExecutionSummary":
 		if e.ComplexityRoot.IoTJobExecution.JobExecutionSummary == nil {
 			break
@@ -426,6 +804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IoTJobExecution.NativeStatus(childComplexity), true
+	case "IoTJobExecution.region":
+		if e.ComplexityRoot.IoTJobExecution.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.Region(childComplexity), true
 	case "IoTJobExecution.service":
 		if e.ComplexityRoot.IoTJobExecution.Service == nil {
 			break
@@ -444,12 +828,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IoTJobExecution.Status(childComplexity), true
+	case "IoTJobExecution.statusDetails":
+		if e.ComplexityRoot.IoTJobExecution.StatusDetails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.StatusDetails(childComplexity), true
+	case "IoTJobExecution.thing":
+		if e.ComplexityRoot.IoTJobExecution.Thing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.Thing(childComplexity), true
 	case "IoTJobExecution.thingArn":
 		if e.ComplexityRoot.IoTJobExecution.ThingArn == nil {
 			break
 		}
 
 		return e.ComplexityRoot.IoTJobExecution.ThingArn(childComplexity), true
+	case "IoTJobExecution.thingName":
+		if e.ComplexityRoot.IoTJobExecution.ThingName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.ThingName(childComplexity), true
+	case "IoTJobExecution.versionNumber":
+		if e.ComplexityRoot.IoTJobExecution.VersionNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTJobExecution.VersionNumber(childComplexity), true
 
 	case "IoTJobExecutionConnection.edges":
 		if e.ComplexityRoot.IoTJobExecutionConnection.Edges == nil {
@@ -520,6 +928,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IoTJobExecutionSummary.Status(childComplexity), true
 
+	case "IoTThing.attributes":
+		if e.ComplexityRoot.IoTThing.Attributes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTThing.Attributes(childComplexity), true
+	case "IoTThing.thingArn":
+		if e.ComplexityRoot.IoTThing.ThingArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTThing.ThingArn(childComplexity), true
+	case "IoTThing.thingName":
+		if e.ComplexityRoot.IoTThing.ThingName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTThing.ThingName(childComplexity), true
+	case "IoTThing.thingTypeName":
+		if e.ComplexityRoot.IoTThing.ThingTypeName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IoTThing.ThingTypeName(childComplexity), true
+
+	case "KeyValue.key":
+		if e.ComplexityRoot.KeyValue.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyValue.Key(childComplexity), true
+	case "KeyValue.value":
+		if e.ComplexityRoot.KeyValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyValue.Value(childComplexity), true
+
 	case "LambdaDurableExecution.durableExecutionArn":
 		if e.ComplexityRoot.LambdaDurableExecution.DurableExecutionArn == nil {
 			break
@@ -544,6 +990,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LambdaDurableExecution.EndedAt(childComplexity), true
+	case "LambdaDurableExecution.error":
+		if e.ComplexityRoot.LambdaDurableExecution.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecution.Error(childComplexity), true
 	case "LambdaDurableExecution.functionArn":
 		if e.ComplexityRoot.LambdaDurableExecution.FunctionArn == nil {
 			break
@@ -556,6 +1008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LambdaDurableExecution.ID(childComplexity), true
+	case "LambdaDurableExecution.inputPayload":
+		if e.ComplexityRoot.LambdaDurableExecution.InputPayload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecution.InputPayload(childComplexity), true
 	case "LambdaDurableExecution.kmsKeyArn":
 		if e.ComplexityRoot.LambdaDurableExecution.KmsKeyArn == nil {
 			break
@@ -568,6 +1026,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LambdaDurableExecution.NativeStatus(childComplexity), true
+	case "LambdaDurableExecution.region":
+		if e.ComplexityRoot.LambdaDurableExecution.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecution.Region(childComplexity), true
+	case "LambdaDurableExecution.result":
+		if e.ComplexityRoot.LambdaDurableExecution.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecution.Result(childComplexity), true
 	case "LambdaDurableExecution.service":
 		if e.ComplexityRoot.LambdaDurableExecution.Service == nil {
 			break
@@ -592,6 +1062,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LambdaDurableExecution.Status(childComplexity), true
+	case "LambdaDurableExecution.version":
+		if e.ComplexityRoot.LambdaDurableExecution.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecution.Version(childComplexity), true
 
 	case "LambdaDurableExecutionConnection.edges":
 		if e.ComplexityRoot.LambdaDurableExecutionConnection.Edges == nil {
@@ -624,6 +1100,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LambdaDurableExecutionEdge.Node(childComplexity), true
+
+	case "LambdaDurableExecutionError.errorData":
+		if e.ComplexityRoot.LambdaDurableExecutionError.ErrorData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecutionError.ErrorData(childComplexity), true
+	case "LambdaDurableExecutionError.errorMessage":
+		if e.ComplexityRoot.LambdaDurableExecutionError.ErrorMessage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecutionError.ErrorMessage(childComplexity), true
+	case "LambdaDurableExecutionError.errorType":
+		if e.ComplexityRoot.LambdaDurableExecutionError.ErrorType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecutionError.ErrorType(childComplexity), true
+	case "LambdaDurableExecutionError.stackTrace":
+		if e.ComplexityRoot.LambdaDurableExecutionError.StackTrace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LambdaDurableExecutionError.StackTrace(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -707,36 +1208,121 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.TransferExecutions(childComplexity, args["workflowId"].(string), args["region"].(*string), args["first"].(*int), args["after"].(*string)), true
 
+	case "StepFunctionsExecution.endedAt":
+		if e.ComplexityRoot.StepFunctionsExecution.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.EndedAt(childComplexity), true
+	case "StepFunctionsExecution.executionArn":
+		if e.ComplexityRoot.StepFunctionsExecution.ExecutionArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.ExecutionArn(childComplexity), true
+	case "StepFunctionsExecution.name":
+		if e.ComplexityRoot.StepFunctionsExecution.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.Name(childComplexity), true
+	case "StepFunctionsExecution.nativeStatus":
+		if e.ComplexityRoot.StepFunctionsExecution.NativeStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.NativeStatus(childComplexity), true
+	case "StepFunctionsExecution.startedAt":
+		if e.ComplexityRoot.StepFunctionsExecution.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.StartedAt(childComplexity), true
+	case "StepFunctionsExecution.stateMachineArn":
+		if e.ComplexityRoot.StepFunctionsExecution.StateMachineArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.StateMachineArn(childComplexity), true
+	case "StepFunctionsExecution.status":
+		if e.ComplexityRoot.StepFunctionsExecution.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsExecution.Status(childComplexity), true
+
 	case "StepFunctionsMapRun.endedAt":
 		if e.ComplexityRoot.StepFunctionsMapRun.EndedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.EndedAt(childComplexity), true
+	case "StepFunctionsMapRun.execution":
+		if e.ComplexityRoot.StepFunctionsMapRun.Execution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.Execution(childComplexity), true
 	case "StepFunctionsMapRun.executionArn":
 		if e.ComplexityRoot.StepFunctionsMapRun.ExecutionArn == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.ExecutionArn(childComplexity), true
+	case "StepFunctionsMapRun.executionCounts":
+		if e.ComplexityRoot.StepFunctionsMapRun.ExecutionCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.ExecutionCounts(childComplexity), true
 	case "StepFunctionsMapRun.id":
 		if e.ComplexityRoot.StepFunctionsMapRun.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.ID(childComplexity), true
+	case "StepFunctionsMapRun.itemCounts":
+		if e.ComplexityRoot.StepFunctionsMapRun.ItemCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.ItemCounts(childComplexity), true
 	case "StepFunctionsMapRun.mapRunArn":
 		if e.ComplexityRoot.StepFunctionsMapRun.MapRunArn == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.MapRunArn(childComplexity), true
+	case "StepFunctionsMapRun.maxConcurrency":
+		if e.ComplexityRoot.StepFunctionsMapRun.MaxConcurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.MaxConcurrency(childComplexity), true
 	case "StepFunctionsMapRun.nativeStatus":
 		if e.ComplexityRoot.StepFunctionsMapRun.NativeStatus == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.NativeStatus(childComplexity), true
+	case "StepFunctionsMapRun.redriveCount":
+		if e.ComplexityRoot.StepFunctionsMapRun.RedriveCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.RedriveCount(childComplexity), true
+	case "StepFunctionsMapRun.redriveDate":
+		if e.ComplexityRoot.StepFunctionsMapRun.RedriveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.RedriveDate(childComplexity), true
+	case "StepFunctionsMapRun.region":
+		if e.ComplexityRoot.StepFunctionsMapRun.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.Region(childComplexity), true
 	case "StepFunctionsMapRun.service":
 		if e.ComplexityRoot.StepFunctionsMapRun.Service == nil {
 			break
@@ -755,6 +1341,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.StartedAt(childComplexity), true
+	case "StepFunctionsMapRun.stateMachine":
+		if e.ComplexityRoot.StepFunctionsMapRun.StateMachine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.StateMachine(childComplexity), true
 	case "StepFunctionsMapRun.stateMachineArn":
 		if e.ComplexityRoot.StepFunctionsMapRun.StateMachineArn == nil {
 			break
@@ -773,6 +1365,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRun.StopDate(childComplexity), true
+	case "StepFunctionsMapRun.toleratedFailureCount":
+		if e.ComplexityRoot.StepFunctionsMapRun.ToleratedFailureCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.ToleratedFailureCount(childComplexity), true
+	case "StepFunctionsMapRun.toleratedFailurePercentage":
+		if e.ComplexityRoot.StepFunctionsMapRun.ToleratedFailurePercentage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRun.ToleratedFailurePercentage(childComplexity), true
 
 	case "StepFunctionsMapRunConnection.edges":
 		if e.ComplexityRoot.StepFunctionsMapRunConnection.Edges == nil {
@@ -793,6 +1397,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StepFunctionsMapRunConnection.PageInfo(childComplexity), true
 
+	case "StepFunctionsMapRunCounts.aborted":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.Aborted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.Aborted(childComplexity), true
+	case "StepFunctionsMapRunCounts.failed":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.Failed(childComplexity), true
+	case "StepFunctionsMapRunCounts.failuresNotRedrivable":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.FailuresNotRedrivable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.FailuresNotRedrivable(childComplexity), true
+	case "StepFunctionsMapRunCounts.pending":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.Pending(childComplexity), true
+	case "StepFunctionsMapRunCounts.pendingRedrive":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.PendingRedrive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.PendingRedrive(childComplexity), true
+	case "StepFunctionsMapRunCounts.resultsWritten":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.ResultsWritten == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.ResultsWritten(childComplexity), true
+	case "StepFunctionsMapRunCounts.running":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.Running == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.Running(childComplexity), true
+	case "StepFunctionsMapRunCounts.succeeded":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.Succeeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.Succeeded(childComplexity), true
+	case "StepFunctionsMapRunCounts.timedOut":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.TimedOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.TimedOut(childComplexity), true
+	case "StepFunctionsMapRunCounts.total":
+		if e.ComplexityRoot.StepFunctionsMapRunCounts.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsMapRunCounts.Total(childComplexity), true
+
 	case "StepFunctionsMapRunEdge.cursor":
 		if e.ComplexityRoot.StepFunctionsMapRunEdge.Cursor == nil {
 			break
@@ -805,6 +1470,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StepFunctionsMapRunEdge.Node(childComplexity), true
+
+	case "StepFunctionsStateMachine.creationDate":
+		if e.ComplexityRoot.StepFunctionsStateMachine.CreationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.CreationDate(childComplexity), true
+	case "StepFunctionsStateMachine.description":
+		if e.ComplexityRoot.StepFunctionsStateMachine.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.Description(childComplexity), true
+	case "StepFunctionsStateMachine.name":
+		if e.ComplexityRoot.StepFunctionsStateMachine.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.Name(childComplexity), true
+	case "StepFunctionsStateMachine.roleArn":
+		if e.ComplexityRoot.StepFunctionsStateMachine.RoleArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.RoleArn(childComplexity), true
+	case "StepFunctionsStateMachine.stateMachineArn":
+		if e.ComplexityRoot.StepFunctionsStateMachine.StateMachineArn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.StateMachineArn(childComplexity), true
+	case "StepFunctionsStateMachine.status":
+		if e.ComplexityRoot.StepFunctionsStateMachine.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.Status(childComplexity), true
+	case "StepFunctionsStateMachine.type":
+		if e.ComplexityRoot.StepFunctionsStateMachine.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StepFunctionsStateMachine.Type(childComplexity), true
 
 	case "TransferEfsFileLocation.fileSystemId":
 		if e.ComplexityRoot.TransferEfsFileLocation.FileSystemID == nil {
@@ -831,6 +1539,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferExecution.ExecutionID(childComplexity), true
+	case "TransferExecution.executionRole":
+		if e.ComplexityRoot.TransferExecution.ExecutionRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecution.ExecutionRole(childComplexity), true
 	case "TransferExecution.id":
 		if e.ComplexityRoot.TransferExecution.ID == nil {
 			break
@@ -843,12 +1557,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferExecution.InitialFileLocation(childComplexity), true
+	case "TransferExecution.loggingConfiguration":
+		if e.ComplexityRoot.TransferExecution.LoggingConfiguration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecution.LoggingConfiguration(childComplexity), true
 	case "TransferExecution.nativeStatus":
 		if e.ComplexityRoot.TransferExecution.NativeStatus == nil {
 			break
 		}
 
 		return e.ComplexityRoot.TransferExecution.NativeStatus(childComplexity), true
+	case "TransferExecution.posixProfile":
+		if e.ComplexityRoot.TransferExecution.PosixProfile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecution.PosixProfile(childComplexity), true
+	case "TransferExecution.region":
+		if e.ComplexityRoot.TransferExecution.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecution.Region(childComplexity), true
+	case "TransferExecution.results":
+		if e.ComplexityRoot.TransferExecution.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecution.Results(childComplexity), true
 	case "TransferExecution.service":
 		if e.ComplexityRoot.TransferExecution.Service == nil {
 			break
@@ -873,6 +1611,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferExecution.Status(childComplexity), true
+	case "TransferExecution.workflow":
+		if e.ComplexityRoot.TransferExecution.Workflow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecution.Workflow(childComplexity), true
 	case "TransferExecution.workflowId":
 		if e.ComplexityRoot.TransferExecution.WorkflowID == nil {
 			break
@@ -912,6 +1656,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TransferExecutionEdge.Node(childComplexity), true
 
+	case "TransferExecutionError.message":
+		if e.ComplexityRoot.TransferExecutionError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionError.Message(childComplexity), true
+	case "TransferExecutionError.type":
+		if e.ComplexityRoot.TransferExecutionError.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionError.Type(childComplexity), true
+
+	case "TransferExecutionResults.onExceptionSteps":
+		if e.ComplexityRoot.TransferExecutionResults.OnExceptionSteps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionResults.OnExceptionSteps(childComplexity), true
+	case "TransferExecutionResults.steps":
+		if e.ComplexityRoot.TransferExecutionResults.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionResults.Steps(childComplexity), true
+
+	case "TransferExecutionStepResult.error":
+		if e.ComplexityRoot.TransferExecutionStepResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionStepResult.Error(childComplexity), true
+	case "TransferExecutionStepResult.outputs":
+		if e.ComplexityRoot.TransferExecutionStepResult.Outputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionStepResult.Outputs(childComplexity), true
+	case "TransferExecutionStepResult.stepType":
+		if e.ComplexityRoot.TransferExecutionStepResult.StepType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferExecutionStepResult.StepType(childComplexity), true
+
 	case "TransferFileLocation.efsFileLocation":
 		if e.ComplexityRoot.TransferFileLocation.EfsFileLocation == nil {
 			break
@@ -924,6 +1713,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferFileLocation.S3FileLocation(childComplexity), true
+
+	case "TransferLoggingConfiguration.logGroupName":
+		if e.ComplexityRoot.TransferLoggingConfiguration.LogGroupName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLoggingConfiguration.LogGroupName(childComplexity), true
+	case "TransferLoggingConfiguration.loggingRole":
+		if e.ComplexityRoot.TransferLoggingConfiguration.LoggingRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLoggingConfiguration.LoggingRole(childComplexity), true
+
+	case "TransferPosixProfile.gid":
+		if e.ComplexityRoot.TransferPosixProfile.Gid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferPosixProfile.Gid(childComplexity), true
+	case "TransferPosixProfile.secondaryGids":
+		if e.ComplexityRoot.TransferPosixProfile.SecondaryGids == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferPosixProfile.SecondaryGids(childComplexity), true
+	case "TransferPosixProfile.uid":
+		if e.ComplexityRoot.TransferPosixProfile.UID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferPosixProfile.UID(childComplexity), true
 
 	case "TransferS3FileLocation.bucket":
 		if e.ComplexityRoot.TransferS3FileLocation.Bucket == nil {
@@ -975,6 +1796,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferUserDetails.UserName(childComplexity), true
+
+	case "TransferWorkflow.arn":
+		if e.ComplexityRoot.TransferWorkflow.Arn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferWorkflow.Arn(childComplexity), true
+	case "TransferWorkflow.description":
+		if e.ComplexityRoot.TransferWorkflow.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferWorkflow.Description(childComplexity), true
+	case "TransferWorkflow.workflowId":
+		if e.ComplexityRoot.TransferWorkflow.WorkflowID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferWorkflow.WorkflowID(childComplexity), true
 
 	}
 	return 0, false
@@ -1085,6 +1925,8 @@ enum ExecutionStatus {
 interface Execution implements Node {
   id: ID!
   service: ExecutionService!
+  "The AWS region the execution ran in."
+  region: String!
   "Normalized status; null where the listing does not report one."
   status: ExecutionStatus
   "The status exactly as AWS reports it."
@@ -1116,6 +1958,7 @@ enum LambdaDurableExecutionStatus {
 type LambdaDurableExecution implements Execution & Node {
   id: ID!
   service: ExecutionService!
+  region: String!
   status: ExecutionStatus
   nativeStatus: String
   startedAt: Time
@@ -1127,6 +1970,25 @@ type LambdaDurableExecution implements Execution & Node {
   startTimestamp: Time
   endTimestamp: Time
   kmsKeyArn: String
+
+  # From GetDurableExecution, one call per execution (cached across requests
+  # once the execution has ended).
+  "The input payload (JSON)."
+  inputPayload: String
+  "The result payload (JSON), for a succeeded execution."
+  result: String
+  "Why the execution failed or timed out."
+  error: LambdaDurableExecutionError
+  "The function version that ran the execution."
+  version: String
+}
+
+"An error of a Lambda durable execution (GetDurableExecution)."
+type LambdaDurableExecutionError {
+  errorType: String
+  errorMessage: String
+  errorData: String
+  stackTrace: [String!]
 }
 
 type LambdaDurableExecutionEdge {
@@ -1152,6 +2014,7 @@ enum ImageBuilderWorkflowType {
 type ImageBuilderWorkflowExecution implements Execution & Node {
   id: ID!
   service: ExecutionService!
+  region: String!
   status: ExecutionStatus
   nativeStatus: String
   startedAt: Time
@@ -1172,6 +2035,40 @@ type ImageBuilderWorkflowExecution implements Execution & Node {
   endTime: String
   parallelGroup: String
   retried: Boolean
+
+  "The workflow's steps in order (ListWorkflowStepExecutions), a Relay connection like the top-level ones."
+  steps(first: Int = 20, after: String): ImageBuilderWorkflowStepExecutionConnection
+}
+
+"One step of an Image Builder workflow execution."
+type ImageBuilderWorkflowStepExecution {
+  stepExecutionId: String!
+  name: String
+  description: String
+  action: String
+  "The status as AWS reports it (PENDING, SKIPPED, RUNNING, COMPLETED, FAILED, CANCELLED)."
+  status: String
+  rollbackStatus: String
+  message: String
+  "Input parameters (JSON)."
+  inputs: String
+  "Outputs (JSON)."
+  outputs: String
+  startTime: String
+  endTime: String
+  startedAt: Time
+  endedAt: Time
+}
+
+type ImageBuilderWorkflowStepExecutionEdge {
+  cursor: String!
+  node: ImageBuilderWorkflowStepExecution!
+}
+
+type ImageBuilderWorkflowStepExecutionConnection {
+  edges: [ImageBuilderWorkflowStepExecutionEdge!]!
+  nodes: [ImageBuilderWorkflowStepExecution!]!
+  pageInfo: PageInfo!
 }
 
 type ImageBuilderWorkflowExecutionEdge {
@@ -1187,11 +2084,18 @@ type ImageBuilderWorkflowExecutionConnection {
 
 # --------------------------------------------------------- Step Functions
 
-"A Step Functions Distributed Map run (ListMapRuns). The listing reports no status."
+"""
+A Step Functions Distributed Map run (ListMapRuns). The listing reports no
+status: status, nativeStatus and the counts come from DescribeMapRun, one call
+per map run (cached across requests once the map run has ended).
+"""
 type StepFunctionsMapRun implements Execution & Node {
   id: ID!
   service: ExecutionService!
+  region: String!
+  "From DescribeMapRun."
   status: ExecutionStatus
+  "From DescribeMapRun."
   nativeStatus: String
   startedAt: Time
   endedAt: Time
@@ -1201,6 +2105,56 @@ type StepFunctionsMapRun implements Execution & Node {
   stateMachineArn: String
   startDate: Time
   stopDate: Time
+
+  # From DescribeMapRun.
+  itemCounts: StepFunctionsMapRunCounts
+  executionCounts: StepFunctionsMapRunCounts
+  maxConcurrency: Int
+  toleratedFailurePercentage: Float
+  toleratedFailureCount: Int
+  redriveCount: Int
+  redriveDate: Time
+
+  "The state machine (DescribeStateMachine, one call per distinct state machine)."
+  stateMachine: StepFunctionsStateMachine
+  "The execution that ran the map (DescribeExecution, one call per distinct execution)."
+  execution: StepFunctionsExecution
+}
+
+"Item or child-execution counts of a map run."
+type StepFunctionsMapRunCounts {
+  pending: Int!
+  running: Int!
+  succeeded: Int!
+  failed: Int!
+  timedOut: Int!
+  aborted: Int!
+  total: Int!
+  resultsWritten: Int!
+  failuresNotRedrivable: Int
+  pendingRedrive: Int
+}
+
+type StepFunctionsStateMachine {
+  stateMachineArn: String!
+  name: String
+  "STANDARD or EXPRESS."
+  type: String
+  "ACTIVE or DELETING."
+  status: String
+  description: String
+  roleArn: String
+  creationDate: Time
+}
+
+type StepFunctionsExecution {
+  executionArn: String!
+  name: String
+  status: ExecutionStatus
+  nativeStatus: String
+  startedAt: Time
+  endedAt: Time
+  stateMachineArn: String
 }
 
 type StepFunctionsMapRunEdge {
@@ -1241,6 +2195,7 @@ type IoTJobExecutionSummary {
 type IoTJobExecution implements Execution & Node {
   id: ID!
   service: ExecutionService!
+  region: String!
   status: ExecutionStatus
   nativeStatus: String
   "When the execution started; for one still queued, null (see jobExecutionSummary.queuedAt)."
@@ -1249,6 +2204,43 @@ type IoTJobExecution implements Execution & Node {
   jobId: String!
   thingArn: String!
   jobExecutionSummary: IoTJobExecutionSummary
+  "The thing's name, from thingArn (no AWS call)."
+  thingName: String!
+
+  # From DescribeJobExecution, one call per execution (cached across
+  # requests once the execution has ended).
+  statusDetails: [KeyValue!]
+  forceCanceled: Boolean
+  versionNumber: Int
+  approximateSecondsBeforeTimedOut: Int
+
+  "The job (DescribeJob, one call per distinct job)."
+  job: IoTJob
+  "The thing (DescribeThing, one call per distinct thing)."
+  thing: IoTThing
+}
+
+"A string entry of an AWS map."
+type KeyValue {
+  key: String!
+  value: String!
+}
+
+type IoTJob {
+  jobId: String!
+  jobArn: String
+  "IN_PROGRESS, CANCELED, DELETION_IN_PROGRESS, SCHEDULED or COMPLETED."
+  status: String
+  description: String
+  createdAt: Time
+  completedAt: Time
+}
+
+type IoTThing {
+  thingName: String!
+  thingArn: String
+  thingTypeName: String
+  attributes: [KeyValue!]
 }
 
 type IoTJobExecutionEdge {
@@ -1298,6 +2290,7 @@ in progress and reports no times, so startedAt and endedAt are null.
 type TransferExecution implements Execution & Node {
   id: ID!
   service: ExecutionService!
+  region: String!
   status: ExecutionStatus
   nativeStatus: String
   startedAt: Time
@@ -1306,6 +2299,50 @@ type TransferExecution implements Execution & Node {
   executionId: String!
   initialFileLocation: TransferFileLocation
   serviceMetadata: TransferServiceMetadata
+
+  # From DescribeExecution, one call per execution.
+  executionRole: String
+  posixProfile: TransferPosixProfile
+  loggingConfiguration: TransferLoggingConfiguration
+  results: TransferExecutionResults
+
+  "The workflow (DescribeWorkflow, one call per distinct workflow)."
+  workflow: TransferWorkflow
+}
+
+type TransferPosixProfile {
+  uid: Int
+  gid: Int
+  secondaryGids: [Int!]
+}
+
+type TransferLoggingConfiguration {
+  loggingRole: String
+  logGroupName: String
+}
+
+type TransferExecutionResults {
+  steps: [TransferExecutionStepResult!]
+  onExceptionSteps: [TransferExecutionStepResult!]
+}
+
+type TransferExecutionStepResult {
+  "COPY, CUSTOM, TAG, DELETE or DECRYPT."
+  stepType: String
+  "The step's outputs (JSON)."
+  outputs: String
+  error: TransferExecutionError
+}
+
+type TransferExecutionError {
+  type: String
+  message: String
+}
+
+type TransferWorkflow {
+  workflowId: String!
+  arn: String
+  description: String
 }
 
 type TransferExecutionEdge {
@@ -1384,6 +2421,8 @@ func (ec *executionContext) childFields_ImageBuilderWorkflowExecution(ctx contex
 		return ec.fieldContext_ImageBuilderWorkflowExecution_id(ctx, field)
 	case "service":
 		return ec.fieldContext_ImageBuilderWorkflowExecution_service(ctx, field)
+	case "region":
+		return ec.fieldContext_ImageBuilderWorkflowExecution_region(ctx, field)
 	case "status":
 		return ec.fieldContext_ImageBuilderWorkflowExecution_status(ctx, field)
 	case "nativeStatus":
@@ -1418,6 +2457,8 @@ func (ec *executionContext) childFields_ImageBuilderWorkflowExecution(ctx contex
 		return ec.fieldContext_ImageBuilderWorkflowExecution_parallelGroup(ctx, field)
 	case "retried":
 		return ec.fieldContext_ImageBuilderWorkflowExecution_retried(ctx, field)
+	case "steps":
+		return ec.fieldContext_ImageBuilderWorkflowExecution_steps(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImageBuilderWorkflowExecution", field.Name)
 }
@@ -1444,12 +2485,86 @@ func (ec *executionContext) childFields_ImageBuilderWorkflowExecutionEdge(ctx co
 	return nil, fmt.Errorf("no field named %q was found under type ImageBuilderWorkflowExecutionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ImageBuilderWorkflowStepExecution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stepExecutionId":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_stepExecutionId(ctx, field)
+	case "name":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_name(ctx, field)
+	case "description":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_description(ctx, field)
+	case "action":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_action(ctx, field)
+	case "status":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_status(ctx, field)
+	case "rollbackStatus":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_rollbackStatus(ctx, field)
+	case "message":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_message(ctx, field)
+	case "inputs":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_inputs(ctx, field)
+	case "outputs":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_outputs(ctx, field)
+	case "startTime":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_startTime(ctx, field)
+	case "endTime":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_endTime(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_startedAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecution_endedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImageBuilderWorkflowStepExecution", field.Name)
+}
+
+func (ec *executionContext) childFields_ImageBuilderWorkflowStepExecutionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecutionConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecutionConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecutionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImageBuilderWorkflowStepExecutionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ImageBuilderWorkflowStepExecutionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecutionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ImageBuilderWorkflowStepExecutionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImageBuilderWorkflowStepExecutionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_IoTJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "jobId":
+		return ec.fieldContext_IoTJob_jobId(ctx, field)
+	case "jobArn":
+		return ec.fieldContext_IoTJob_jobArn(ctx, field)
+	case "status":
+		return ec.fieldContext_IoTJob_status(ctx, field)
+	case "description":
+		return ec.fieldContext_IoTJob_description(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_IoTJob_createdAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_IoTJob_completedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IoTJob", field.Name)
+}
+
 func (ec *executionContext) childFields_IoTJobExecution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_IoTJobExecution_id(ctx, field)
 	case "service":
 		return ec.fieldContext_IoTJobExecution_service(ctx, field)
+	case "region":
+		return ec.fieldContext_IoTJobExecution_region(ctx, field)
 	case "status":
 		return ec.fieldContext_IoTJobExecution_status(ctx, field)
 	case "nativeStatus":
@@ -1464,6 +2579,20 @@ func (ec *executionContext) childFields_IoTJobExecution(ctx context.Context, fie
 		return ec.fieldContext_IoTJobExecution_thingArn(ctx, field)
 	case "jobExecutionSummary":
 		return ec.fieldContext_IoTJobExecution_jobExecutionSummary(ctx, field)
+	case "thingName":
+		return ec.fieldContext_IoTJobExecution_thingName(ctx, field)
+	case "statusDetails":
+		return ec.fieldContext_IoTJobExecution_statusDetails(ctx, field)
+	case "forceCanceled":
+		return ec.fieldContext_IoTJobExecution_forceCanceled(ctx, field)
+	case "versionNumber":
+		return ec.fieldContext_IoTJobExecution_versionNumber(ctx, field)
+	case "approximateSecondsBeforeTimedOut":
+		return ec.fieldContext_IoTJobExecution_approximateSecondsBeforeTimedOut(ctx, field)
+	case "job":
+		return ec.fieldContext_IoTJobExecution_job(ctx, field)
+	case "thing":
+		return ec.fieldContext_IoTJobExecution_thing(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IoTJobExecution", field.Name)
 }
@@ -1508,12 +2637,38 @@ func (ec *executionContext) childFields_IoTJobExecutionSummary(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type IoTJobExecutionSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_IoTThing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "thingName":
+		return ec.fieldContext_IoTThing_thingName(ctx, field)
+	case "thingArn":
+		return ec.fieldContext_IoTThing_thingArn(ctx, field)
+	case "thingTypeName":
+		return ec.fieldContext_IoTThing_thingTypeName(ctx, field)
+	case "attributes":
+		return ec.fieldContext_IoTThing_attributes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IoTThing", field.Name)
+}
+
+func (ec *executionContext) childFields_KeyValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_KeyValue_key(ctx, field)
+	case "value":
+		return ec.fieldContext_KeyValue_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyValue", field.Name)
+}
+
 func (ec *executionContext) childFields_LambdaDurableExecution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_LambdaDurableExecution_id(ctx, field)
 	case "service":
 		return ec.fieldContext_LambdaDurableExecution_service(ctx, field)
+	case "region":
+		return ec.fieldContext_LambdaDurableExecution_region(ctx, field)
 	case "status":
 		return ec.fieldContext_LambdaDurableExecution_status(ctx, field)
 	case "nativeStatus":
@@ -1534,6 +2689,14 @@ func (ec *executionContext) childFields_LambdaDurableExecution(ctx context.Conte
 		return ec.fieldContext_LambdaDurableExecution_endTimestamp(ctx, field)
 	case "kmsKeyArn":
 		return ec.fieldContext_LambdaDurableExecution_kmsKeyArn(ctx, field)
+	case "inputPayload":
+		return ec.fieldContext_LambdaDurableExecution_inputPayload(ctx, field)
+	case "result":
+		return ec.fieldContext_LambdaDurableExecution_result(ctx, field)
+	case "error":
+		return ec.fieldContext_LambdaDurableExecution_error(ctx, field)
+	case "version":
+		return ec.fieldContext_LambdaDurableExecution_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LambdaDurableExecution", field.Name)
 }
@@ -1560,6 +2723,20 @@ func (ec *executionContext) childFields_LambdaDurableExecutionEdge(ctx context.C
 	return nil, fmt.Errorf("no field named %q was found under type LambdaDurableExecutionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LambdaDurableExecutionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "errorType":
+		return ec.fieldContext_LambdaDurableExecutionError_errorType(ctx, field)
+	case "errorMessage":
+		return ec.fieldContext_LambdaDurableExecutionError_errorMessage(ctx, field)
+	case "errorData":
+		return ec.fieldContext_LambdaDurableExecutionError_errorData(ctx, field)
+	case "stackTrace":
+		return ec.fieldContext_LambdaDurableExecutionError_stackTrace(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LambdaDurableExecutionError", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1574,12 +2751,34 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_StepFunctionsExecution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "executionArn":
+		return ec.fieldContext_StepFunctionsExecution_executionArn(ctx, field)
+	case "name":
+		return ec.fieldContext_StepFunctionsExecution_name(ctx, field)
+	case "status":
+		return ec.fieldContext_StepFunctionsExecution_status(ctx, field)
+	case "nativeStatus":
+		return ec.fieldContext_StepFunctionsExecution_nativeStatus(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_StepFunctionsExecution_startedAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_StepFunctionsExecution_endedAt(ctx, field)
+	case "stateMachineArn":
+		return ec.fieldContext_StepFunctionsExecution_stateMachineArn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StepFunctionsExecution", field.Name)
+}
+
 func (ec *executionContext) childFields_StepFunctionsMapRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_StepFunctionsMapRun_id(ctx, field)
 	case "service":
 		return ec.fieldContext_StepFunctionsMapRun_service(ctx, field)
+	case "region":
+		return ec.fieldContext_StepFunctionsMapRun_region(ctx, field)
 	case "status":
 		return ec.fieldContext_StepFunctionsMapRun_status(ctx, field)
 	case "nativeStatus":
@@ -1598,6 +2797,24 @@ func (ec *executionContext) childFields_StepFunctionsMapRun(ctx context.Context,
 		return ec.fieldContext_StepFunctionsMapRun_startDate(ctx, field)
 	case "stopDate":
 		return ec.fieldContext_StepFunctionsMapRun_stopDate(ctx, field)
+	case "itemCounts":
+		return ec.fieldContext_StepFunctionsMapRun_itemCounts(ctx, field)
+	case "executionCounts":
+		return ec.fieldContext_StepFunctionsMapRun_executionCounts(ctx, field)
+	case "maxConcurrency":
+		return ec.fieldContext_StepFunctionsMapRun_maxConcurrency(ctx, field)
+	case "toleratedFailurePercentage":
+		return ec.fieldContext_StepFunctionsMapRun_toleratedFailurePercentage(ctx, field)
+	case "toleratedFailureCount":
+		return ec.fieldContext_StepFunctionsMapRun_toleratedFailureCount(ctx, field)
+	case "redriveCount":
+		return ec.fieldContext_StepFunctionsMapRun_redriveCount(ctx, field)
+	case "redriveDate":
+		return ec.fieldContext_StepFunctionsMapRun_redriveDate(ctx, field)
+	case "stateMachine":
+		return ec.fieldContext_StepFunctionsMapRun_stateMachine(ctx, field)
+	case "execution":
+		return ec.fieldContext_StepFunctionsMapRun_execution(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StepFunctionsMapRun", field.Name)
 }
@@ -1614,6 +2831,32 @@ func (ec *executionContext) childFields_StepFunctionsMapRunConnection(ctx contex
 	return nil, fmt.Errorf("no field named %q was found under type StepFunctionsMapRunConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_StepFunctionsMapRunCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pending":
+		return ec.fieldContext_StepFunctionsMapRunCounts_pending(ctx, field)
+	case "running":
+		return ec.fieldContext_StepFunctionsMapRunCounts_running(ctx, field)
+	case "succeeded":
+		return ec.fieldContext_StepFunctionsMapRunCounts_succeeded(ctx, field)
+	case "failed":
+		return ec.fieldContext_StepFunctionsMapRunCounts_failed(ctx, field)
+	case "timedOut":
+		return ec.fieldContext_StepFunctionsMapRunCounts_timedOut(ctx, field)
+	case "aborted":
+		return ec.fieldContext_StepFunctionsMapRunCounts_aborted(ctx, field)
+	case "total":
+		return ec.fieldContext_StepFunctionsMapRunCounts_total(ctx, field)
+	case "resultsWritten":
+		return ec.fieldContext_StepFunctionsMapRunCounts_resultsWritten(ctx, field)
+	case "failuresNotRedrivable":
+		return ec.fieldContext_StepFunctionsMapRunCounts_failuresNotRedrivable(ctx, field)
+	case "pendingRedrive":
+		return ec.fieldContext_StepFunctionsMapRunCounts_pendingRedrive(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StepFunctionsMapRunCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_StepFunctionsMapRunEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -1622,6 +2865,26 @@ func (ec *executionContext) childFields_StepFunctionsMapRunEdge(ctx context.Cont
 		return ec.fieldContext_StepFunctionsMapRunEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StepFunctionsMapRunEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StepFunctionsStateMachine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stateMachineArn":
+		return ec.fieldContext_StepFunctionsStateMachine_stateMachineArn(ctx, field)
+	case "name":
+		return ec.fieldContext_StepFunctionsStateMachine_name(ctx, field)
+	case "type":
+		return ec.fieldContext_StepFunctionsStateMachine_type(ctx, field)
+	case "status":
+		return ec.fieldContext_StepFunctionsStateMachine_status(ctx, field)
+	case "description":
+		return ec.fieldContext_StepFunctionsStateMachine_description(ctx, field)
+	case "roleArn":
+		return ec.fieldContext_StepFunctionsStateMachine_roleArn(ctx, field)
+	case "creationDate":
+		return ec.fieldContext_StepFunctionsStateMachine_creationDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StepFunctionsStateMachine", field.Name)
 }
 
 func (ec *executionContext) childFields_TransferEfsFileLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1640,6 +2903,8 @@ func (ec *executionContext) childFields_TransferExecution(ctx context.Context, f
 		return ec.fieldContext_TransferExecution_id(ctx, field)
 	case "service":
 		return ec.fieldContext_TransferExecution_service(ctx, field)
+	case "region":
+		return ec.fieldContext_TransferExecution_region(ctx, field)
 	case "status":
 		return ec.fieldContext_TransferExecution_status(ctx, field)
 	case "nativeStatus":
@@ -1656,6 +2921,16 @@ func (ec *executionContext) childFields_TransferExecution(ctx context.Context, f
 		return ec.fieldContext_TransferExecution_initialFileLocation(ctx, field)
 	case "serviceMetadata":
 		return ec.fieldContext_TransferExecution_serviceMetadata(ctx, field)
+	case "executionRole":
+		return ec.fieldContext_TransferExecution_executionRole(ctx, field)
+	case "posixProfile":
+		return ec.fieldContext_TransferExecution_posixProfile(ctx, field)
+	case "loggingConfiguration":
+		return ec.fieldContext_TransferExecution_loggingConfiguration(ctx, field)
+	case "results":
+		return ec.fieldContext_TransferExecution_results(ctx, field)
+	case "workflow":
+		return ec.fieldContext_TransferExecution_workflow(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransferExecution", field.Name)
 }
@@ -1682,6 +2957,38 @@ func (ec *executionContext) childFields_TransferExecutionEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type TransferExecutionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_TransferExecutionError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_TransferExecutionError_type(ctx, field)
+	case "message":
+		return ec.fieldContext_TransferExecutionError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferExecutionError", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferExecutionResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_TransferExecutionResults_steps(ctx, field)
+	case "onExceptionSteps":
+		return ec.fieldContext_TransferExecutionResults_onExceptionSteps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferExecutionResults", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferExecutionStepResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stepType":
+		return ec.fieldContext_TransferExecutionStepResult_stepType(ctx, field)
+	case "outputs":
+		return ec.fieldContext_TransferExecutionStepResult_outputs(ctx, field)
+	case "error":
+		return ec.fieldContext_TransferExecutionStepResult_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferExecutionStepResult", field.Name)
+}
+
 func (ec *executionContext) childFields_TransferFileLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "s3FileLocation":
@@ -1690,6 +2997,28 @@ func (ec *executionContext) childFields_TransferFileLocation(ctx context.Context
 		return ec.fieldContext_TransferFileLocation_efsFileLocation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransferFileLocation", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferLoggingConfiguration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "loggingRole":
+		return ec.fieldContext_TransferLoggingConfiguration_loggingRole(ctx, field)
+	case "logGroupName":
+		return ec.fieldContext_TransferLoggingConfiguration_logGroupName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferLoggingConfiguration", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferPosixProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uid":
+		return ec.fieldContext_TransferPosixProfile_uid(ctx, field)
+	case "gid":
+		return ec.fieldContext_TransferPosixProfile_gid(ctx, field)
+	case "secondaryGids":
+		return ec.fieldContext_TransferPosixProfile_secondaryGids(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferPosixProfile", field.Name)
 }
 
 func (ec *executionContext) childFields_TransferS3FileLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1724,6 +3053,18 @@ func (ec *executionContext) childFields_TransferUserDetails(ctx context.Context,
 		return ec.fieldContext_TransferUserDetails_sessionId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TransferUserDetails", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferWorkflow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workflowId":
+		return ec.fieldContext_TransferWorkflow_workflowId(ctx, field)
+	case "arn":
+		return ec.fieldContext_TransferWorkflow_arn(ctx, field)
+	case "description":
+		return ec.fieldContext_TransferWorkflow_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferWorkflow", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1841,6 +3182,28 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_ImageBuilderWorkflowExecution_steps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
 
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -2190,6 +3553,29 @@ func (ec *executionContext) _ImageBuilderWorkflowExecution_service(ctx context.C
 }
 func (ec *executionContext) fieldContext_ImageBuilderWorkflowExecution_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImageBuilderWorkflowExecution", field, false, false, errors.New("field of type ExecutionService does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowExecution_region(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowExecution_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowExecution_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowExecution", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ImageBuilderWorkflowExecution_status(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowExecution) (ret graphql.Marshaler) {
@@ -2583,6 +3969,50 @@ func (ec *executionContext) fieldContext_ImageBuilderWorkflowExecution_retried(_
 	return graphql.NewScalarFieldContext("ImageBuilderWorkflowExecution", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _ImageBuilderWorkflowExecution_steps(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowExecution_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ImageBuilderWorkflowExecution().Steps(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImageBuilderWorkflowStepExecutionConnection) graphql.Marshaler {
+			return ec.marshalOImageBuilderWorkflowStepExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowExecution_steps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageBuilderWorkflowExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImageBuilderWorkflowStepExecutionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ImageBuilderWorkflowExecution_steps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImageBuilderWorkflowExecutionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowExecutionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2734,6 +4164,594 @@ func (ec *executionContext) fieldContext_ImageBuilderWorkflowExecutionEdge_node(
 	return fc, nil
 }
 
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_stepExecutionId(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_stepExecutionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepExecutionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_stepExecutionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_name(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_description(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_action(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_status(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_rollbackStatus(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_rollbackStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RollbackStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_rollbackStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_message(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_inputs(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_inputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inputs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_inputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_outputs(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_outputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outputs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_outputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_startTime(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_startTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_startTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_endTime(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_endTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_endTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution_endedAt(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecution_endedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecution_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecution", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecutionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecutionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImageBuilderWorkflowStepExecutionEdge) graphql.Marshaler {
+			return ec.marshalNImageBuilderWorkflowStepExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecutionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageBuilderWorkflowStepExecutionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImageBuilderWorkflowStepExecutionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecutionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecutionConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ImageBuilderWorkflowStepExecution) graphql.Marshaler {
+			return ec.marshalNImageBuilderWorkflowStepExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecutionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageBuilderWorkflowStepExecutionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImageBuilderWorkflowStepExecution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecutionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecutionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecutionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageBuilderWorkflowStepExecutionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecutionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecutionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecutionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImageBuilderWorkflowStepExecutionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowStepExecutionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImageBuilderWorkflowStepExecutionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImageBuilderWorkflowStepExecution) graphql.Marshaler {
+			return ec.marshalNImageBuilderWorkflowStepExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImageBuilderWorkflowStepExecutionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImageBuilderWorkflowStepExecutionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImageBuilderWorkflowStepExecution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IoTJob_jobId(ctx context.Context, field graphql.CollectedField, obj *model.IoTJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJob_jobId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJob_jobId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJob", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJob_jobArn(ctx context.Context, field graphql.CollectedField, obj *model.IoTJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJob_jobArn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobArn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJob_jobArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJob", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJob_status(ctx context.Context, field graphql.CollectedField, obj *model.IoTJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJob_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJob", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJob_description(ctx context.Context, field graphql.CollectedField, obj *model.IoTJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJob_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJob_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJob", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.IoTJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJob", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJob_completedAt(ctx context.Context, field graphql.CollectedField, obj *model.IoTJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJob_completedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJob_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJob", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
 func (ec *executionContext) _IoTJobExecution_id(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2778,6 +4796,29 @@ func (ec *executionContext) _IoTJobExecution_service(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_IoTJobExecution_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IoTJobExecution", field, false, false, errors.New("field of type ExecutionService does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJobExecution_region(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJobExecution", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _IoTJobExecution_status(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
@@ -2945,6 +4986,194 @@ func (ec *executionContext) fieldContext_IoTJobExecution_jobExecutionSummary(_ c
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_IoTJobExecutionSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IoTJobExecution_thingName(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_thingName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThingName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_thingName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJobExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJobExecution_statusDetails(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_statusDetails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IoTJobExecution().StatusDetails(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KeyValue) graphql.Marshaler {
+			return ec.marshalOKeyValue2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐKeyValueᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_statusDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IoTJobExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IoTJobExecution_forceCanceled(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_forceCanceled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IoTJobExecution().ForceCanceled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_forceCanceled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJobExecution", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJobExecution_versionNumber(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_versionNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IoTJobExecution().VersionNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_versionNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJobExecution", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJobExecution_approximateSecondsBeforeTimedOut(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_approximateSecondsBeforeTimedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IoTJobExecution().ApproximateSecondsBeforeTimedOut(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_approximateSecondsBeforeTimedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTJobExecution", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _IoTJobExecution_job(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_job(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IoTJobExecution().Job(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IoTJob) graphql.Marshaler {
+			return ec.marshalOIoTJob2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_job(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IoTJobExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IoTJob(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IoTJobExecution_thing(ctx context.Context, field graphql.CollectedField, obj *model.IoTJobExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTJobExecution_thing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IoTJobExecution().Thing(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IoTThing) graphql.Marshaler {
+			return ec.marshalOIoTThing2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTThing(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTJobExecution_thing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IoTJobExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IoTThing(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3239,6 +5468,153 @@ func (ec *executionContext) fieldContext_IoTJobExecutionSummary_retryAttempt(_ c
 	return graphql.NewScalarFieldContext("IoTJobExecutionSummary", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _IoTThing_thingName(ctx context.Context, field graphql.CollectedField, obj *model.IoTThing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTThing_thingName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThingName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IoTThing_thingName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTThing", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTThing_thingArn(ctx context.Context, field graphql.CollectedField, obj *model.IoTThing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTThing_thingArn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThingArn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTThing_thingArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTThing", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTThing_thingTypeName(ctx context.Context, field graphql.CollectedField, obj *model.IoTThing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTThing_thingTypeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThingTypeName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTThing_thingTypeName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IoTThing", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _IoTThing_attributes(ctx context.Context, field graphql.CollectedField, obj *model.IoTThing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IoTThing_attributes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attributes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KeyValue) graphql.Marshaler {
+			return ec.marshalOKeyValue2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐKeyValueᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IoTThing_attributes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IoTThing",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KeyValue_key(ctx context.Context, field graphql.CollectedField, obj *model.KeyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyValue_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyValue_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyValue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _KeyValue_value(ctx context.Context, field graphql.CollectedField, obj *model.KeyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyValue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _LambdaDurableExecution_id(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3283,6 +5659,29 @@ func (ec *executionContext) _LambdaDurableExecution_service(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_LambdaDurableExecution_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LambdaDurableExecution", field, false, false, errors.New("field of type ExecutionService does not have child fields"))
+}
+
+func (ec *executionContext) _LambdaDurableExecution_region(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecution_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecution_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecution", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _LambdaDurableExecution_status(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
@@ -3515,6 +5914,107 @@ func (ec *executionContext) fieldContext_LambdaDurableExecution_kmsKeyArn(_ cont
 	return graphql.NewScalarFieldContext("LambdaDurableExecution", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _LambdaDurableExecution_inputPayload(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecution_inputPayload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LambdaDurableExecution().InputPayload(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecution_inputPayload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecution", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LambdaDurableExecution_result(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecution_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LambdaDurableExecution().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecution_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecution", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LambdaDurableExecution_error(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecution_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LambdaDurableExecution().Error(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LambdaDurableExecutionError) graphql.Marshaler {
+			return ec.marshalOLambdaDurableExecutionError2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecution_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LambdaDurableExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LambdaDurableExecutionError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LambdaDurableExecution_version(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecution_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LambdaDurableExecution().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecution_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecution", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _LambdaDurableExecutionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecutionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3664,6 +6164,98 @@ func (ec *executionContext) fieldContext_LambdaDurableExecutionEdge_node(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LambdaDurableExecutionError_errorType(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecutionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecutionError_errorType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecutionError_errorType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecutionError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LambdaDurableExecutionError_errorMessage(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecutionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecutionError_errorMessage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorMessage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecutionError_errorMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecutionError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LambdaDurableExecutionError_errorData(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecutionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecutionError_errorData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ErrorData, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecutionError_errorData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecutionError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LambdaDurableExecutionError_stackTrace(ctx context.Context, field graphql.CollectedField, obj *model.LambdaDurableExecutionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LambdaDurableExecutionError_stackTrace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StackTrace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LambdaDurableExecutionError_stackTrace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LambdaDurableExecutionError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -4054,6 +6646,167 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _StepFunctionsExecution_executionArn(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_executionArn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExecutionArn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_executionArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsExecution_name(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsExecution_status(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExecutionStatus) graphql.Marshaler {
+			return ec.marshalOExecutionStatus2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type ExecutionStatus does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsExecution_nativeStatus(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_nativeStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NativeStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_nativeStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsExecution_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsExecution_endedAt(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_endedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_endedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsExecution_stateMachineArn(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsExecution_stateMachineArn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StateMachineArn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsExecution_stateMachineArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsExecution", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _StepFunctionsMapRun_id(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4100,6 +6853,29 @@ func (ec *executionContext) fieldContext_StepFunctionsMapRun_service(_ context.C
 	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, false, false, errors.New("field of type ExecutionService does not have child fields"))
 }
 
+func (ec *executionContext) _StepFunctionsMapRun_region(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _StepFunctionsMapRun_status(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4109,7 +6885,7 @@ func (ec *executionContext) _StepFunctionsMapRun_status(ctx context.Context, fie
 			return ec.fieldContext_StepFunctionsMapRun_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
+			return ec.Resolvers.StepFunctionsMapRun().Status(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ExecutionStatus) graphql.Marshaler {
@@ -4120,7 +6896,7 @@ func (ec *executionContext) _StepFunctionsMapRun_status(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_StepFunctionsMapRun_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, false, false, errors.New("field of type ExecutionStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type ExecutionStatus does not have child fields"))
 }
 
 func (ec *executionContext) _StepFunctionsMapRun_nativeStatus(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
@@ -4132,7 +6908,7 @@ func (ec *executionContext) _StepFunctionsMapRun_nativeStatus(ctx context.Contex
 			return ec.fieldContext_StepFunctionsMapRun_nativeStatus(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.NativeStatus, nil
+			return ec.Resolvers.StepFunctionsMapRun().NativeStatus(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4143,7 +6919,7 @@ func (ec *executionContext) _StepFunctionsMapRun_nativeStatus(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_StepFunctionsMapRun_nativeStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _StepFunctionsMapRun_startedAt(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
@@ -4307,6 +7083,249 @@ func (ec *executionContext) fieldContext_StepFunctionsMapRun_stopDate(_ context.
 	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _StepFunctionsMapRun_itemCounts(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_itemCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().ItemCounts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StepFunctionsMapRunCounts) graphql.Marshaler {
+			return ec.marshalOStepFunctionsMapRunCounts2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunCounts(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_itemCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StepFunctionsMapRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepFunctionsMapRunCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_executionCounts(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_executionCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().ExecutionCounts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StepFunctionsMapRunCounts) graphql.Marshaler {
+			return ec.marshalOStepFunctionsMapRunCounts2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunCounts(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_executionCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StepFunctionsMapRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepFunctionsMapRunCounts(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_maxConcurrency(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_maxConcurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().MaxConcurrency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_maxConcurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_toleratedFailurePercentage(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_toleratedFailurePercentage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().ToleratedFailurePercentage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_toleratedFailurePercentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_toleratedFailureCount(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_toleratedFailureCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().ToleratedFailureCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_toleratedFailureCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_redriveCount(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_redriveCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().RedriveCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_redriveCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_redriveDate(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_redriveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().RedriveDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_redriveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRun", field, true, true, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_stateMachine(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_stateMachine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().StateMachine(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StepFunctionsStateMachine) graphql.Marshaler {
+			return ec.marshalOStepFunctionsStateMachine2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsStateMachine(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_stateMachine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StepFunctionsMapRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepFunctionsStateMachine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StepFunctionsMapRun_execution(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRun) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRun_execution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StepFunctionsMapRun().Execution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StepFunctionsExecution) graphql.Marshaler {
+			return ec.marshalOStepFunctionsExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsExecution(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRun_execution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StepFunctionsMapRun",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StepFunctionsExecution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StepFunctionsMapRunConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4403,6 +7422,236 @@ func (ec *executionContext) fieldContext_StepFunctionsMapRunConnection_pageInfo(
 	return fc, nil
 }
 
+func (ec *executionContext) _StepFunctionsMapRunCounts_pending(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_running(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_running(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Running, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_running(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_succeeded(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_succeeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Succeeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_succeeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_failed(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_timedOut(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_timedOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimedOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_timedOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_aborted(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_aborted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aborted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_aborted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_total(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_resultsWritten(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_resultsWritten(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResultsWritten, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_resultsWritten(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_failuresNotRedrivable(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_failuresNotRedrivable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailuresNotRedrivable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_failuresNotRedrivable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts_pendingRedrive(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunCounts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsMapRunCounts_pendingRedrive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PendingRedrive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsMapRunCounts_pendingRedrive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsMapRunCounts", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _StepFunctionsMapRunEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsMapRunEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4456,6 +7705,167 @@ func (ec *executionContext) fieldContext_StepFunctionsMapRunEdge_node(_ context.
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_stateMachineArn(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_stateMachineArn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StateMachineArn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_stateMachineArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_name(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_type(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_status(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_description(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_roleArn(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_roleArn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoleArn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_roleArn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _StepFunctionsStateMachine_creationDate(ctx context.Context, field graphql.CollectedField, obj *model.StepFunctionsStateMachine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StepFunctionsStateMachine_creationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreationDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StepFunctionsStateMachine_creationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StepFunctionsStateMachine", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _TransferEfsFileLocation_fileSystemId(ctx context.Context, field graphql.CollectedField, obj *model.TransferEfsFileLocation) (ret graphql.Marshaler) {
@@ -4548,6 +7958,29 @@ func (ec *executionContext) _TransferExecution_service(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_TransferExecution_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransferExecution", field, false, false, errors.New("field of type ExecutionService does not have child fields"))
+}
+
+func (ec *executionContext) _TransferExecution_region(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecution_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecution_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferExecution", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _TransferExecution_status(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
@@ -4752,6 +8185,157 @@ func (ec *executionContext) fieldContext_TransferExecution_serviceMetadata(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _TransferExecution_executionRole(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecution_executionRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransferExecution().ExecutionRole(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecution_executionRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferExecution", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferExecution_posixProfile(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecution_posixProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransferExecution().PosixProfile(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferPosixProfile) graphql.Marshaler {
+			return ec.marshalOTransferPosixProfile2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferPosixProfile(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecution_posixProfile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferPosixProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferExecution_loggingConfiguration(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecution_loggingConfiguration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransferExecution().LoggingConfiguration(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferLoggingConfiguration) graphql.Marshaler {
+			return ec.marshalOTransferLoggingConfiguration2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferLoggingConfiguration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecution_loggingConfiguration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferLoggingConfiguration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferExecution_results(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecution_results(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransferExecution().Results(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferExecutionResults) graphql.Marshaler {
+			return ec.marshalOTransferExecutionResults2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionResults(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecution_results(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferExecutionResults(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferExecution_workflow(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecution_workflow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TransferExecution().Workflow(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferWorkflow) graphql.Marshaler {
+			return ec.marshalOTransferWorkflow2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferWorkflow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecution_workflow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferWorkflow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TransferExecutionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4903,6 +8487,194 @@ func (ec *executionContext) fieldContext_TransferExecutionEdge_node(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _TransferExecutionError_type(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionError_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionError_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferExecutionError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferExecutionError_message(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferExecutionError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferExecutionResults_steps(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionResults_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TransferExecutionStepResult) graphql.Marshaler {
+			return ec.marshalOTransferExecutionStepResult2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionStepResultᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionResults_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecutionResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferExecutionStepResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferExecutionResults_onExceptionSteps(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionResults_onExceptionSteps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnExceptionSteps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TransferExecutionStepResult) graphql.Marshaler {
+			return ec.marshalOTransferExecutionStepResult2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionStepResultᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionResults_onExceptionSteps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecutionResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferExecutionStepResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferExecutionStepResult_stepType(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionStepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionStepResult_stepType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionStepResult_stepType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferExecutionStepResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferExecutionStepResult_outputs(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionStepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionStepResult_outputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outputs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionStepResult_outputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferExecutionStepResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferExecutionStepResult_error(ctx context.Context, field graphql.CollectedField, obj *model.TransferExecutionStepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferExecutionStepResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferExecutionError) graphql.Marshaler {
+			return ec.marshalOTransferExecutionError2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferExecutionStepResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferExecutionStepResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferExecutionError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TransferFileLocation_s3FileLocation(ctx context.Context, field graphql.CollectedField, obj *model.TransferFileLocation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4965,6 +8737,121 @@ func (ec *executionContext) fieldContext_TransferFileLocation_efsFileLocation(_ 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TransferLoggingConfiguration_loggingRole(ctx context.Context, field graphql.CollectedField, obj *model.TransferLoggingConfiguration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLoggingConfiguration_loggingRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoggingRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLoggingConfiguration_loggingRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLoggingConfiguration", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferLoggingConfiguration_logGroupName(ctx context.Context, field graphql.CollectedField, obj *model.TransferLoggingConfiguration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLoggingConfiguration_logGroupName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogGroupName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLoggingConfiguration_logGroupName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLoggingConfiguration", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferPosixProfile_uid(ctx context.Context, field graphql.CollectedField, obj *model.TransferPosixProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferPosixProfile_uid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferPosixProfile_uid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferPosixProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TransferPosixProfile_gid(ctx context.Context, field graphql.CollectedField, obj *model.TransferPosixProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferPosixProfile_gid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferPosixProfile_gid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferPosixProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _TransferPosixProfile_secondaryGids(ctx context.Context, field graphql.CollectedField, obj *model.TransferPosixProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferPosixProfile_secondaryGids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SecondaryGids, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalOInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferPosixProfile_secondaryGids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferPosixProfile", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _TransferS3FileLocation_bucket(ctx context.Context, field graphql.CollectedField, obj *model.TransferS3FileLocation) (ret graphql.Marshaler) {
@@ -5158,6 +9045,75 @@ func (ec *executionContext) _TransferUserDetails_sessionId(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_TransferUserDetails_sessionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransferUserDetails", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferWorkflow_workflowId(ctx context.Context, field graphql.CollectedField, obj *model.TransferWorkflow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferWorkflow_workflowId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkflowID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferWorkflow_workflowId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferWorkflow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferWorkflow_arn(ctx context.Context, field graphql.CollectedField, obj *model.TransferWorkflow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferWorkflow_arn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferWorkflow_arn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferWorkflow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TransferWorkflow_description(ctx context.Context, field graphql.CollectedField, obj *model.TransferWorkflow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferWorkflow_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferWorkflow_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferWorkflow", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6343,98 +10299,141 @@ func (ec *executionContext) _ImageBuilderWorkflowExecution(ctx context.Context, 
 		case "id":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "service":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._ImageBuilderWorkflowExecution_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nativeStatus":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_nativeStatus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startedAt":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endedAt":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_endedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workflowExecutionId":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_workflowExecutionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "imageBuildVersionArn":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_imageBuildVersionArn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workflowBuildVersionArn":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_workflowBuildVersionArn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_type(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_message(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalStepCount":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_totalStepCount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalStepsSucceeded":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_totalStepsSucceeded(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalStepsFailed":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_totalStepsFailed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalStepsSkipped":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_totalStepsSkipped(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startTime":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_startTime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endTime":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_endTime(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parallelGroup":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_parallelGroup(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "retried":
 			out.Values[i] = ec._ImageBuilderWorkflowExecution_retried(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "steps":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ImageBuilderWorkflowExecution_steps(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6547,6 +10546,258 @@ func (ec *executionContext) _ImageBuilderWorkflowExecutionEdge(ctx context.Conte
 	return out
 }
 
+var imageBuilderWorkflowStepExecutionImplementors = []string{"ImageBuilderWorkflowStepExecution"}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecution(ctx context.Context, sel ast.SelectionSet, obj *model.ImageBuilderWorkflowStepExecution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, imageBuilderWorkflowStepExecutionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImageBuilderWorkflowStepExecution")
+		case "stepExecutionId":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_stepExecutionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_action(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rollbackStatus":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_rollbackStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "inputs":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_inputs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "outputs":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_outputs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startTime":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_startTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endTime":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_endTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endedAt":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecution_endedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var imageBuilderWorkflowStepExecutionConnectionImplementors = []string{"ImageBuilderWorkflowStepExecutionConnection"}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ImageBuilderWorkflowStepExecutionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, imageBuilderWorkflowStepExecutionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImageBuilderWorkflowStepExecutionConnection")
+		case "edges":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecutionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecutionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecutionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var imageBuilderWorkflowStepExecutionEdgeImplementors = []string{"ImageBuilderWorkflowStepExecutionEdge"}
+
+func (ec *executionContext) _ImageBuilderWorkflowStepExecutionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ImageBuilderWorkflowStepExecutionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, imageBuilderWorkflowStepExecutionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImageBuilderWorkflowStepExecutionEdge")
+		case "cursor":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecutionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ImageBuilderWorkflowStepExecutionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var ioTJobImplementors = []string{"IoTJob"}
+
+func (ec *executionContext) _IoTJob(ctx context.Context, sel ast.SelectionSet, obj *model.IoTJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ioTJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IoTJob")
+		case "jobId":
+			out.Values[i] = ec._IoTJob_jobId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobArn":
+			out.Values[i] = ec._IoTJob_jobArn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._IoTJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._IoTJob_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._IoTJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "completedAt":
+			out.Values[i] = ec._IoTJob_completedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var ioTJobExecutionImplementors = []string{"IoTJobExecution", "Execution", "Node"}
 
 func (ec *executionContext) _IoTJobExecution(ctx context.Context, sel ast.SelectionSet, obj *model.IoTJobExecution) graphql.Marshaler {
@@ -6562,48 +10813,286 @@ func (ec *executionContext) _IoTJobExecution(ctx context.Context, sel ast.Select
 		case "id":
 			out.Values[i] = ec._IoTJobExecution_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "service":
 			out.Values[i] = ec._IoTJobExecution_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._IoTJobExecution_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._IoTJobExecution_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nativeStatus":
 			out.Values[i] = ec._IoTJobExecution_nativeStatus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startedAt":
 			out.Values[i] = ec._IoTJobExecution_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endedAt":
 			out.Values[i] = ec._IoTJobExecution_endedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jobId":
 			out.Values[i] = ec._IoTJobExecution_jobId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "thingArn":
 			out.Values[i] = ec._IoTJobExecution_thingArn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jobExecutionSummary":
 			out.Values[i] = ec._IoTJobExecution_jobExecutionSummary(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "thingName":
+			out.Values[i] = ec._IoTJobExecution_thingName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusDetails":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._IoTJobExecution_statusDetails(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "forceCanceled":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._IoTJobExecution_forceCanceled(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "versionNumber":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._IoTJobExecution_versionNumber(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "approximateSecondsBeforeTimedOut":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._IoTJobExecution_approximateSecondsBeforeTimedOut(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "job":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._IoTJobExecution_job(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "thing":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._IoTJobExecution_thing(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6779,6 +11268,102 @@ func (ec *executionContext) _IoTJobExecutionSummary(ctx context.Context, sel ast
 	return out
 }
 
+var ioTThingImplementors = []string{"IoTThing"}
+
+func (ec *executionContext) _IoTThing(ctx context.Context, sel ast.SelectionSet, obj *model.IoTThing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ioTThingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IoTThing")
+		case "thingName":
+			out.Values[i] = ec._IoTThing_thingName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "thingArn":
+			out.Values[i] = ec._IoTThing_thingArn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "thingTypeName":
+			out.Values[i] = ec._IoTThing_thingTypeName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "attributes":
+			out.Values[i] = ec._IoTThing_attributes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var keyValueImplementors = []string{"KeyValue"}
+
+func (ec *executionContext) _KeyValue(ctx context.Context, sel ast.SelectionSet, obj *model.KeyValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyValue")
+		case "key":
+			out.Values[i] = ec._KeyValue_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._KeyValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var lambdaDurableExecutionImplementors = []string{"LambdaDurableExecution", "Execution", "Node"}
 
 func (ec *executionContext) _LambdaDurableExecution(ctx context.Context, sel ast.SelectionSet, obj *model.LambdaDurableExecution) graphql.Marshaler {
@@ -6794,63 +11379,220 @@ func (ec *executionContext) _LambdaDurableExecution(ctx context.Context, sel ast
 		case "id":
 			out.Values[i] = ec._LambdaDurableExecution_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "service":
 			out.Values[i] = ec._LambdaDurableExecution_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._LambdaDurableExecution_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._LambdaDurableExecution_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nativeStatus":
 			out.Values[i] = ec._LambdaDurableExecution_nativeStatus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startedAt":
 			out.Values[i] = ec._LambdaDurableExecution_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endedAt":
 			out.Values[i] = ec._LambdaDurableExecution_endedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "durableExecutionArn":
 			out.Values[i] = ec._LambdaDurableExecution_durableExecutionArn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "durableExecutionName":
 			out.Values[i] = ec._LambdaDurableExecution_durableExecutionName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "functionArn":
 			out.Values[i] = ec._LambdaDurableExecution_functionArn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startTimestamp":
 			out.Values[i] = ec._LambdaDurableExecution_startTimestamp(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endTimestamp":
 			out.Values[i] = ec._LambdaDurableExecution_endTimestamp(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kmsKeyArn":
 			out.Values[i] = ec._LambdaDurableExecution_kmsKeyArn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "inputPayload":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LambdaDurableExecution_inputPayload(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "result":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LambdaDurableExecution_result(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "error":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LambdaDurableExecution_error(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "version":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._LambdaDurableExecution_version(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6940,6 +11682,59 @@ func (ec *executionContext) _LambdaDurableExecutionEdge(ctx context.Context, sel
 		case "node":
 			out.Values[i] = ec._LambdaDurableExecutionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var lambdaDurableExecutionErrorImplementors = []string{"LambdaDurableExecutionError"}
+
+func (ec *executionContext) _LambdaDurableExecutionError(ctx context.Context, sel ast.SelectionSet, obj *model.LambdaDurableExecutionError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lambdaDurableExecutionErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LambdaDurableExecutionError")
+		case "errorType":
+			out.Values[i] = ec._LambdaDurableExecutionError_errorType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errorMessage":
+			out.Values[i] = ec._LambdaDurableExecutionError_errorMessage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "errorData":
+			out.Values[i] = ec._LambdaDurableExecutionError_errorData(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stackTrace":
+			out.Values[i] = ec._LambdaDurableExecutionError_stackTrace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -7181,6 +11976,74 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var stepFunctionsExecutionImplementors = []string{"StepFunctionsExecution"}
+
+func (ec *executionContext) _StepFunctionsExecution(ctx context.Context, sel ast.SelectionSet, obj *model.StepFunctionsExecution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stepFunctionsExecutionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StepFunctionsExecution")
+		case "executionArn":
+			out.Values[i] = ec._StepFunctionsExecution_executionArn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._StepFunctionsExecution_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._StepFunctionsExecution_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nativeStatus":
+			out.Values[i] = ec._StepFunctionsExecution_nativeStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startedAt":
+			out.Values[i] = ec._StepFunctionsExecution_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endedAt":
+			out.Values[i] = ec._StepFunctionsExecution_endedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stateMachineArn":
+			out.Values[i] = ec._StepFunctionsExecution_stateMachineArn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var stepFunctionsMapRunImplementors = []string{"StepFunctionsMapRun", "Execution", "Node"}
 
 func (ec *executionContext) _StepFunctionsMapRun(ctx context.Context, sel ast.SelectionSet, obj *model.StepFunctionsMapRun) graphql.Marshaler {
@@ -7196,58 +12059,471 @@ func (ec *executionContext) _StepFunctionsMapRun(ctx context.Context, sel ast.Se
 		case "id":
 			out.Values[i] = ec._StepFunctionsMapRun_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "service":
 			out.Values[i] = ec._StepFunctionsMapRun_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._StepFunctionsMapRun_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			out.Values[i] = ec._StepFunctionsMapRun_status(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_status(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "nativeStatus":
-			out.Values[i] = ec._StepFunctionsMapRun_nativeStatus(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_nativeStatus(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "startedAt":
 			out.Values[i] = ec._StepFunctionsMapRun_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endedAt":
 			out.Values[i] = ec._StepFunctionsMapRun_endedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mapRunArn":
 			out.Values[i] = ec._StepFunctionsMapRun_mapRunArn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "executionArn":
 			out.Values[i] = ec._StepFunctionsMapRun_executionArn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stateMachineArn":
 			out.Values[i] = ec._StepFunctionsMapRun_stateMachineArn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startDate":
 			out.Values[i] = ec._StepFunctionsMapRun_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "stopDate":
 			out.Values[i] = ec._StepFunctionsMapRun_stopDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "itemCounts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_itemCounts(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "executionCounts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_executionCounts(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "maxConcurrency":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_maxConcurrency(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "toleratedFailurePercentage":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_toleratedFailurePercentage(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "toleratedFailureCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_toleratedFailureCount(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "redriveCount":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_redriveCount(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "redriveDate":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_redriveDate(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "stateMachine":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_stateMachine(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "execution":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._StepFunctionsMapRun_execution(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7317,6 +12593,89 @@ func (ec *executionContext) _StepFunctionsMapRunConnection(ctx context.Context, 
 	return out
 }
 
+var stepFunctionsMapRunCountsImplementors = []string{"StepFunctionsMapRunCounts"}
+
+func (ec *executionContext) _StepFunctionsMapRunCounts(ctx context.Context, sel ast.SelectionSet, obj *model.StepFunctionsMapRunCounts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stepFunctionsMapRunCountsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StepFunctionsMapRunCounts")
+		case "pending":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "running":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_running(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "succeeded":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_succeeded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timedOut":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_timedOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aborted":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_aborted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resultsWritten":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_resultsWritten(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failuresNotRedrivable":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_failuresNotRedrivable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pendingRedrive":
+			out.Values[i] = ec._StepFunctionsMapRunCounts_pendingRedrive(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var stepFunctionsMapRunEdgeImplementors = []string{"StepFunctionsMapRunEdge"}
 
 func (ec *executionContext) _StepFunctionsMapRunEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StepFunctionsMapRunEdge) graphql.Marshaler {
@@ -7337,6 +12696,74 @@ func (ec *executionContext) _StepFunctionsMapRunEdge(ctx context.Context, sel as
 		case "node":
 			out.Values[i] = ec._StepFunctionsMapRunEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var stepFunctionsStateMachineImplementors = []string{"StepFunctionsStateMachine"}
+
+func (ec *executionContext) _StepFunctionsStateMachine(ctx context.Context, sel ast.SelectionSet, obj *model.StepFunctionsStateMachine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stepFunctionsStateMachineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StepFunctionsStateMachine")
+		case "stateMachineArn":
+			out.Values[i] = ec._StepFunctionsStateMachine_stateMachineArn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._StepFunctionsStateMachine_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._StepFunctionsStateMachine_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._StepFunctionsStateMachine_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._StepFunctionsStateMachine_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "roleArn":
+			out.Values[i] = ec._StepFunctionsStateMachine_roleArn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "creationDate":
+			out.Values[i] = ec._StepFunctionsStateMachine_creationDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -7418,53 +12845,248 @@ func (ec *executionContext) _TransferExecution(ctx context.Context, sel ast.Sele
 		case "id":
 			out.Values[i] = ec._TransferExecution_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "service":
 			out.Values[i] = ec._TransferExecution_service(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._TransferExecution_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._TransferExecution_status(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nativeStatus":
 			out.Values[i] = ec._TransferExecution_nativeStatus(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "startedAt":
 			out.Values[i] = ec._TransferExecution_startedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "endedAt":
 			out.Values[i] = ec._TransferExecution_endedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "workflowId":
 			out.Values[i] = ec._TransferExecution_workflowId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "executionId":
 			out.Values[i] = ec._TransferExecution_executionId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "initialFileLocation":
 			out.Values[i] = ec._TransferExecution_initialFileLocation(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "serviceMetadata":
 			out.Values[i] = ec._TransferExecution_serviceMetadata(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "executionRole":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._TransferExecution_executionRole(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "posixProfile":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._TransferExecution_posixProfile(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "loggingConfiguration":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._TransferExecution_loggingConfiguration(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "results":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._TransferExecution_results(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "workflow":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._TransferExecution_workflow(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7577,6 +13199,140 @@ func (ec *executionContext) _TransferExecutionEdge(ctx context.Context, sel ast.
 	return out
 }
 
+var transferExecutionErrorImplementors = []string{"TransferExecutionError"}
+
+func (ec *executionContext) _TransferExecutionError(ctx context.Context, sel ast.SelectionSet, obj *model.TransferExecutionError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferExecutionErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferExecutionError")
+		case "type":
+			out.Values[i] = ec._TransferExecutionError_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._TransferExecutionError_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var transferExecutionResultsImplementors = []string{"TransferExecutionResults"}
+
+func (ec *executionContext) _TransferExecutionResults(ctx context.Context, sel ast.SelectionSet, obj *model.TransferExecutionResults) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferExecutionResultsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferExecutionResults")
+		case "steps":
+			out.Values[i] = ec._TransferExecutionResults_steps(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "onExceptionSteps":
+			out.Values[i] = ec._TransferExecutionResults_onExceptionSteps(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var transferExecutionStepResultImplementors = []string{"TransferExecutionStepResult"}
+
+func (ec *executionContext) _TransferExecutionStepResult(ctx context.Context, sel ast.SelectionSet, obj *model.TransferExecutionStepResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferExecutionStepResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferExecutionStepResult")
+		case "stepType":
+			out.Values[i] = ec._TransferExecutionStepResult_stepType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "outputs":
+			out.Values[i] = ec._TransferExecutionStepResult_outputs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._TransferExecutionStepResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var transferFileLocationImplementors = []string{"TransferFileLocation"}
 
 func (ec *executionContext) _TransferFileLocation(ctx context.Context, sel ast.SelectionSet, obj *model.TransferFileLocation) graphql.Marshaler {
@@ -7596,6 +13352,97 @@ func (ec *executionContext) _TransferFileLocation(ctx context.Context, sel ast.S
 			}
 		case "efsFileLocation":
 			out.Values[i] = ec._TransferFileLocation_efsFileLocation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var transferLoggingConfigurationImplementors = []string{"TransferLoggingConfiguration"}
+
+func (ec *executionContext) _TransferLoggingConfiguration(ctx context.Context, sel ast.SelectionSet, obj *model.TransferLoggingConfiguration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferLoggingConfigurationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferLoggingConfiguration")
+		case "loggingRole":
+			out.Values[i] = ec._TransferLoggingConfiguration_loggingRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "logGroupName":
+			out.Values[i] = ec._TransferLoggingConfiguration_logGroupName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var transferPosixProfileImplementors = []string{"TransferPosixProfile"}
+
+func (ec *executionContext) _TransferPosixProfile(ctx context.Context, sel ast.SelectionSet, obj *model.TransferPosixProfile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferPosixProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferPosixProfile")
+		case "uid":
+			out.Values[i] = ec._TransferPosixProfile_uid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "gid":
+			out.Values[i] = ec._TransferPosixProfile_gid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "secondaryGids":
+			out.Values[i] = ec._TransferPosixProfile_secondaryGids(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -7735,6 +13582,54 @@ func (ec *executionContext) _TransferUserDetails(ctx context.Context, sel ast.Se
 			}
 		case "sessionId":
 			out.Values[i] = ec._TransferUserDetails_sessionId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var transferWorkflowImplementors = []string{"TransferWorkflow"}
+
+func (ec *executionContext) _TransferWorkflow(ctx context.Context, sel ast.SelectionSet, obj *model.TransferWorkflow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferWorkflowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferWorkflow")
+		case "workflowId":
+			out.Values[i] = ec._TransferWorkflow_workflowId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arn":
+			out.Values[i] = ec._TransferWorkflow_arn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._TransferWorkflow_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -8245,6 +14140,74 @@ func (ec *executionContext) marshalNImageBuilderWorkflowExecutionEdge2ᚖgithub�
 	return ec._ImageBuilderWorkflowExecutionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNImageBuilderWorkflowStepExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowStepExecution) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImageBuilderWorkflowStepExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecution(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImageBuilderWorkflowStepExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecution(ctx context.Context, sel ast.SelectionSet, v *model.ImageBuilderWorkflowStepExecution) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImageBuilderWorkflowStepExecution(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImageBuilderWorkflowStepExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowStepExecutionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImageBuilderWorkflowStepExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImageBuilderWorkflowStepExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ImageBuilderWorkflowStepExecutionEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ImageBuilderWorkflowStepExecutionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNIoTJobExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJobExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IoTJobExecution) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -8295,6 +14258,16 @@ func (ec *executionContext) marshalNIoTJobExecutionEdge2ᚖgithubᚗcomᚋexecgr
 		return graphql.Null
 	}
 	return ec._IoTJobExecutionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKeyValue2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐKeyValue(ctx context.Context, sel ast.SelectionSet, v *model.KeyValue) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._KeyValue(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLambdaDurableExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LambdaDurableExecution) graphql.Marshaler {
@@ -8489,6 +14462,16 @@ func (ec *executionContext) marshalNTransferExecutionEdge2ᚖgithubᚗcomᚋexec
 	return ec._TransferExecutionEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTransferExecutionStepResult2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionStepResult(ctx context.Context, sel ast.SelectionSet, v *model.TransferExecutionStepResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TransferExecutionStepResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -8675,11 +14658,35 @@ func (ec *executionContext) marshalOExecutionStatus2ᚖgithubᚗcomᚋexecgraph�
 	return v
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalOImageBuilderWorkflowExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowExecutionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ImageBuilderWorkflowExecutionConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ImageBuilderWorkflowExecutionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOImageBuilderWorkflowStepExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ImageBuilderWorkflowStepExecutionConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImageBuilderWorkflowStepExecutionConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOImageBuilderWorkflowType2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowType(ctx context.Context, v any) (*model.ImageBuilderWorkflowType, error) {
@@ -8698,6 +14705,41 @@ func (ec *executionContext) marshalOImageBuilderWorkflowType2ᚖgithubᚗcomᚋe
 	return v
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -8714,6 +14756,13 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOIoTJob2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJob(ctx context.Context, sel ast.SelectionSet, v *model.IoTJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IoTJob(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOIoTJobExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJobExecutionConnection(ctx context.Context, sel ast.SelectionSet, v *model.IoTJobExecutionConnection) graphql.Marshaler {
@@ -8746,11 +14795,44 @@ func (ec *executionContext) marshalOIoTJobExecutionSummary2ᚖgithubᚗcomᚋexe
 	return ec._IoTJobExecutionSummary(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOIoTThing2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTThing(ctx context.Context, sel ast.SelectionSet, v *model.IoTThing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IoTThing(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOKeyValue2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐKeyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KeyValue) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeyValue2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐKeyValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOLambdaDurableExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionConnection(ctx context.Context, sel ast.SelectionSet, v *model.LambdaDurableExecutionConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._LambdaDurableExecutionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLambdaDurableExecutionError2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionError(ctx context.Context, sel ast.SelectionSet, v *model.LambdaDurableExecutionError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LambdaDurableExecutionError(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLambdaDurableExecutionStatus2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionStatusᚄ(ctx context.Context, v any) ([]model.LambdaDurableExecutionStatus, error) {
@@ -8789,11 +14871,67 @@ func (ec *executionContext) marshalOLambdaDurableExecutionStatus2ᚕgithubᚗcom
 	return ret
 }
 
+func (ec *executionContext) marshalOStepFunctionsExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsExecution(ctx context.Context, sel ast.SelectionSet, v *model.StepFunctionsExecution) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StepFunctionsExecution(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOStepFunctionsMapRunConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunConnection(ctx context.Context, sel ast.SelectionSet, v *model.StepFunctionsMapRunConnection) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._StepFunctionsMapRunConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStepFunctionsMapRunCounts2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunCounts(ctx context.Context, sel ast.SelectionSet, v *model.StepFunctionsMapRunCounts) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StepFunctionsMapRunCounts(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStepFunctionsStateMachine2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsStateMachine(ctx context.Context, sel ast.SelectionSet, v *model.StepFunctionsStateMachine) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StepFunctionsStateMachine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -8846,11 +14984,58 @@ func (ec *executionContext) marshalOTransferExecutionConnection2ᚖgithubᚗcom�
 	return ec._TransferExecutionConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOTransferExecutionError2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionError(ctx context.Context, sel ast.SelectionSet, v *model.TransferExecutionError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferExecutionError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferExecutionResults2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionResults(ctx context.Context, sel ast.SelectionSet, v *model.TransferExecutionResults) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferExecutionResults(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferExecutionStepResult2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionStepResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TransferExecutionStepResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransferExecutionStepResult2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionStepResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOTransferFileLocation2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferFileLocation(ctx context.Context, sel ast.SelectionSet, v *model.TransferFileLocation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._TransferFileLocation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferLoggingConfiguration2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferLoggingConfiguration(ctx context.Context, sel ast.SelectionSet, v *model.TransferLoggingConfiguration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferLoggingConfiguration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferPosixProfile2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferPosixProfile(ctx context.Context, sel ast.SelectionSet, v *model.TransferPosixProfile) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferPosixProfile(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOTransferS3FileLocation2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferS3FileLocation(ctx context.Context, sel ast.SelectionSet, v *model.TransferS3FileLocation) graphql.Marshaler {
@@ -8872,6 +15057,13 @@ func (ec *executionContext) marshalOTransferUserDetails2ᚖgithubᚗcomᚋexecgr
 		return graphql.Null
 	}
 	return ec._TransferUserDetails(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferWorkflow2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferWorkflow(ctx context.Context, sel ast.SelectionSet, v *model.TransferWorkflow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferWorkflow(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -4,7 +4,12 @@
 package resolvers
 
 import (
+	"context"
+
+	"github.com/graph-gophers/dataloader/v7"
+
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
@@ -17,11 +22,34 @@ type Resolver struct {
 // defaultFirst is the page size when the client gives none.
 const defaultFirst = 20
 
-func firstOr(first *int) int {
-	if first == nil {
-		return defaultFirst
+// page returns one Relay page of a listing, its upstream pages shared
+// within the request (see loader.Shared).
+func page[T any](ctx context.Context, l relay.Listing[T], first *int, after *string) (relay.Connection[T], error) {
+	n := defaultFirst
+	if first != nil {
+		n = *first
 	}
-	return *first
+	return loader.Shared(ctx, l).Page(ctx, n, after)
+}
+
+// detail waits for an item's details and picks one field of them. An error
+// nulls only the field that asked, with the error at its path.
+func detail[D, F any](thunk dataloader.Thunk[D], pick func(D) F) (F, error) {
+	d, err := thunk()
+	if err != nil {
+		var zero F
+		return zero, err
+	}
+	return pick(d), nil
+}
+
+// jobExecutionKey names an IoT job execution for DescribeJobExecution.
+func jobExecutionKey(e *model.IoTJobExecution) source.JobExecutionKey {
+	k := source.JobExecutionKey{Region: e.Region, JobID: e.JobID, ThingName: e.ThingName}
+	if s := e.JobExecutionSummary; s != nil && s.ExecutionNumber != nil {
+		k.ExecutionNumber = int64(*s.ExecutionNumber)
+	}
+	return k
 }
 
 // connection maps a relay page to a schema connection's parts.

@@ -11,8 +11,71 @@ import (
 
 	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/source"
 )
+
+// Steps is the resolver for the steps field.
+func (r *imageBuilderWorkflowExecutionResolver) Steps(ctx context.Context, obj *model.ImageBuilderWorkflowExecution, first *int, after *string) (*model.ImageBuilderWorkflowStepExecutionConnection, error) {
+	c, err := page(ctx, r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID), first, after)
+	if err != nil {
+		return nil, err
+	}
+	edges, nodes, info := connection(c, func(cur string, n *model.ImageBuilderWorkflowStepExecution) *model.ImageBuilderWorkflowStepExecutionEdge {
+		return &model.ImageBuilderWorkflowStepExecutionEdge{Cursor: cur, Node: n}
+	})
+	return &model.ImageBuilderWorkflowStepExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+}
+
+// StatusDetails is the resolver for the statusDetails field.
+func (r *ioTJobExecutionResolver) StatusDetails(ctx context.Context, obj *model.IoTJobExecution) ([]*model.KeyValue, error) {
+	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) []*model.KeyValue { return d.StatusDetails })
+}
+
+// ForceCanceled is the resolver for the forceCanceled field.
+func (r *ioTJobExecutionResolver) ForceCanceled(ctx context.Context, obj *model.IoTJobExecution) (*bool, error) {
+	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) *bool { return d.ForceCanceled })
+}
+
+// VersionNumber is the resolver for the versionNumber field.
+func (r *ioTJobExecutionResolver) VersionNumber(ctx context.Context, obj *model.IoTJobExecution) (*int, error) {
+	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) *int { return d.VersionNumber })
+}
+
+// ApproximateSecondsBeforeTimedOut is the resolver for the approximateSecondsBeforeTimedOut field.
+func (r *ioTJobExecutionResolver) ApproximateSecondsBeforeTimedOut(ctx context.Context, obj *model.IoTJobExecution) (*int, error) {
+	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) *int { return d.ApproximateSecondsBeforeTimedOut })
+}
+
+// Job is the resolver for the job field.
+func (r *ioTJobExecutionResolver) Job(ctx context.Context, obj *model.IoTJobExecution) (*model.IoTJob, error) {
+	return loader.For(ctx).Job.Load(ctx, loader.RegionKey{Region: obj.Region, ID: obj.JobID})()
+}
+
+// Thing is the resolver for the thing field.
+func (r *ioTJobExecutionResolver) Thing(ctx context.Context, obj *model.IoTJobExecution) (*model.IoTThing, error) {
+	return loader.For(ctx).Thing.Load(ctx, loader.RegionKey{Region: obj.Region, ID: obj.ThingName})()
+}
+
+// InputPayload is the resolver for the inputPayload field.
+func (r *lambdaDurableExecutionResolver) InputPayload(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
+	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.InputPayload })
+}
+
+// Result is the resolver for the result field.
+func (r *lambdaDurableExecutionResolver) Result(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
+	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Result })
+}
+
+// Error is the resolver for the error field.
+func (r *lambdaDurableExecutionResolver) Error(ctx context.Context, obj *model.LambdaDurableExecution) (*model.LambdaDurableExecutionError, error) {
+	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *model.LambdaDurableExecutionError { return d.Error })
+}
+
+// Version is the resolver for the version field.
+func (r *lambdaDurableExecutionResolver) Version(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
+	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Version })
+}
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.
 func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
@@ -20,10 +83,10 @@ func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionNam
 	for i, st := range statuses {
 		statusNames[i] = string(st)
 	}
-	c, err := r.Source.DurableExecutions(source.LambdaFilter{
+	c, err := page(ctx, r.Source.DurableExecutions(source.LambdaFilter{
 		Region: str(region), FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
 		Statuses: statusNames, StartedAfter: startedAfter, StartedBefore: startedBefore, ReverseOrder: reverseOrder != nil && *reverseOrder,
-	}).Page(ctx, firstOr(first), after)
+	}), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +98,7 @@ func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionNam
 
 // ImageBuilderWorkflowExecutions is the resolver for the imageBuilderWorkflowExecutions field.
 func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error) {
-	c, err := r.Source.WorkflowExecutions(imageBuildVersionArn).Page(ctx, firstOr(first), after)
+	c, err := page(ctx, r.Source.WorkflowExecutions(imageBuildVersionArn), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +110,7 @@ func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imag
 
 // StepFunctionsMapRuns is the resolver for the stepFunctionsMapRuns field.
 func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error) {
-	c, err := r.Source.MapRuns(executionArn).Page(ctx, firstOr(first), after)
+	c, err := page(ctx, r.Source.MapRuns(executionArn), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +126,7 @@ func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, stat
 	if status != nil {
 		st = string(*status)
 	}
-	c, err := r.Source.JobExecutions(str(region), jobID, st).Page(ctx, firstOr(first), after)
+	c, err := page(ctx, r.Source.JobExecutions(str(region), jobID, st), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +138,7 @@ func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, stat
 
 // TransferExecutions is the resolver for the transferExecutions field.
 func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error) {
-	c, err := r.Source.TransferExecutions(str(region), workflowID).Page(ctx, firstOr(first), after)
+	c, err := page(ctx, r.Source.TransferExecutions(str(region), workflowID), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +148,124 @@ func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID strin
 	return &model.TransferExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
 }
 
+// Status is the resolver for the status field.
+func (r *stepFunctionsMapRunResolver) Status(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.ExecutionStatus, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *model.ExecutionStatus { return d.Status })
+}
+
+// NativeStatus is the resolver for the nativeStatus field.
+func (r *stepFunctionsMapRunResolver) NativeStatus(ctx context.Context, obj *model.StepFunctionsMapRun) (*string, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *string { return d.NativeStatus })
+}
+
+// ItemCounts is the resolver for the itemCounts field.
+func (r *stepFunctionsMapRunResolver) ItemCounts(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsMapRunCounts, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *model.StepFunctionsMapRunCounts { return d.ItemCounts })
+}
+
+// ExecutionCounts is the resolver for the executionCounts field.
+func (r *stepFunctionsMapRunResolver) ExecutionCounts(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsMapRunCounts, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *model.StepFunctionsMapRunCounts { return d.ExecutionCounts })
+}
+
+// MaxConcurrency is the resolver for the maxConcurrency field.
+func (r *stepFunctionsMapRunResolver) MaxConcurrency(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.MaxConcurrency })
+}
+
+// ToleratedFailurePercentage is the resolver for the toleratedFailurePercentage field.
+func (r *stepFunctionsMapRunResolver) ToleratedFailurePercentage(ctx context.Context, obj *model.StepFunctionsMapRun) (*float64, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *float64 { return d.ToleratedFailurePercentage })
+}
+
+// ToleratedFailureCount is the resolver for the toleratedFailureCount field.
+func (r *stepFunctionsMapRunResolver) ToleratedFailureCount(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.ToleratedFailureCount })
+}
+
+// RedriveCount is the resolver for the redriveCount field.
+func (r *stepFunctionsMapRunResolver) RedriveCount(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.RedriveCount })
+}
+
+// RedriveDate is the resolver for the redriveDate field.
+func (r *stepFunctionsMapRunResolver) RedriveDate(ctx context.Context, obj *model.StepFunctionsMapRun) (*time.Time, error) {
+	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *time.Time { return d.RedriveDate })
+}
+
+// StateMachine is the resolver for the stateMachine field.
+func (r *stepFunctionsMapRunResolver) StateMachine(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsStateMachine, error) {
+	if obj.StateMachineArn == nil {
+		return nil, nil
+	}
+	return loader.For(ctx).StateMachine.Load(ctx, *obj.StateMachineArn)()
+}
+
+// Execution is the resolver for the execution field.
+func (r *stepFunctionsMapRunResolver) Execution(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsExecution, error) {
+	return loader.For(ctx).SFNExecution.Load(ctx, obj.ExecutionArn)()
+}
+
+// ExecutionRole is the resolver for the executionRole field.
+func (r *transferExecutionResolver) ExecutionRole(ctx context.Context, obj *model.TransferExecution) (*string, error) {
+	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *string { return d.ExecutionRole })
+}
+
+// PosixProfile is the resolver for the posixProfile field.
+func (r *transferExecutionResolver) PosixProfile(ctx context.Context, obj *model.TransferExecution) (*model.TransferPosixProfile, error) {
+	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferPosixProfile { return d.PosixProfile })
+}
+
+// LoggingConfiguration is the resolver for the loggingConfiguration field.
+func (r *transferExecutionResolver) LoggingConfiguration(ctx context.Context, obj *model.TransferExecution) (*model.TransferLoggingConfiguration, error) {
+	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferLoggingConfiguration {
+		return d.LoggingConfiguration
+	})
+}
+
+// Results is the resolver for the results field.
+func (r *transferExecutionResolver) Results(ctx context.Context, obj *model.TransferExecution) (*model.TransferExecutionResults, error) {
+	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferExecutionResults { return d.Results })
+}
+
+// Workflow is the resolver for the workflow field.
+func (r *transferExecutionResolver) Workflow(ctx context.Context, obj *model.TransferExecution) (*model.TransferWorkflow, error) {
+	return loader.For(ctx).Workflow.Load(ctx, loader.RegionKey{Region: obj.Region, ID: obj.WorkflowID})()
+}
+
+// ImageBuilderWorkflowExecution returns graph.ImageBuilderWorkflowExecutionResolver implementation.
+func (r *Resolver) ImageBuilderWorkflowExecution() graph.ImageBuilderWorkflowExecutionResolver {
+	return &imageBuilderWorkflowExecutionResolver{r}
+}
+
+// IoTJobExecution returns graph.IoTJobExecutionResolver implementation.
+func (r *Resolver) IoTJobExecution() graph.IoTJobExecutionResolver {
+	return &ioTJobExecutionResolver{r}
+}
+
+// LambdaDurableExecution returns graph.LambdaDurableExecutionResolver implementation.
+func (r *Resolver) LambdaDurableExecution() graph.LambdaDurableExecutionResolver {
+	return &lambdaDurableExecutionResolver{r}
+}
+
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// StepFunctionsMapRun returns graph.StepFunctionsMapRunResolver implementation.
+func (r *Resolver) StepFunctionsMapRun() graph.StepFunctionsMapRunResolver {
+	return &stepFunctionsMapRunResolver{r}
+}
+
+// TransferExecution returns graph.TransferExecutionResolver implementation.
+func (r *Resolver) TransferExecution() graph.TransferExecutionResolver {
+	return &transferExecutionResolver{r}
+}
+
+type (
+	imageBuilderWorkflowExecutionResolver struct{ *Resolver }
+	ioTJobExecutionResolver               struct{ *Resolver }
+	lambdaDurableExecutionResolver        struct{ *Resolver }
+	queryResolver                         struct{ *Resolver }
+	stepFunctionsMapRunResolver           struct{ *Resolver }
+	transferExecutionResolver             struct{ *Resolver }
+)

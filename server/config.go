@@ -4,8 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"time"
+
+	"github.com/execgraph/execgraph/internal/loader"
 )
 
 // Config is the gateway's configuration. Every flag has an EXECGRAPH_*
@@ -19,6 +22,10 @@ type Config struct {
 	EmulatorTokenTTL time.Duration // -emulator-token-ttl
 	Region           string        // -region ("": the SDK's default chain; us-east-1 on the emulator)
 	AWSMaxAttempts   int           // -aws-max-attempts
+	MaxQueryCost     int           // -max-query-cost
+	Concurrency      int           // -describe-concurrency
+	RateLimits       string        // -rate-limits
+	DetailCacheSize  int           // -detail-cache-size
 	MaxBodyBytes     int64         // -max-body-bytes
 	ReadTimeout      time.Duration // -read-timeout
 	WriteTimeout     time.Duration // -write-timeout
@@ -38,6 +45,10 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.DurationVar(&c.EmulatorTokenTTL, "emulator-token-ttl", 24*time.Hour, "lifetime of the emulator's pagination tokens")
 	fs.StringVar(&c.Region, "region", "", "default AWS region (backend aws: default from the SDK chain; emulator: us-east-1)")
 	fs.IntVar(&c.AWSMaxAttempts, "aws-max-attempts", 3, "attempts per AWS call, retries included (the SDK's standard retryer)")
+	fs.IntVar(&c.MaxQueryCost, "max-query-cost", 5000, "most AWS calls one query may ask for: a listing costs 1 + first x the AWS-backed fields of an item")
+	fs.IntVar(&c.Concurrency, "describe-concurrency", 16, "AWS detail calls in flight per service, across requests")
+	fs.StringVar(&c.RateLimits, "rate-limits", "", `client-side token buckets, "service.Operation=burst/perSecond,..." (added to AWS's documented quotas on -backend aws; "off": none)`)
+	fs.IntVar(&c.DetailCacheSize, "detail-cache-size", 10000, "details of ended executions kept across requests (0: none)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", 15*time.Second, "HTTP read timeout")
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", 60*time.Second, "HTTP write timeout")
@@ -70,6 +81,34 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 		return c, fmt.Errorf("-aws-max-attempts must be at least 1")
 	case c.MaxBodyBytes < 1024:
 		return c, fmt.Errorf("-max-body-bytes must be at least 1024")
+	case c.MaxQueryCost < 1:
+		return c, fmt.Errorf("-max-query-cost must be at least 1")
+	case c.Concurrency < 1:
+		return c, fmt.Errorf("-describe-concurrency must be at least 1")
+	case c.DetailCacheSize < 0:
+		return c, fmt.Errorf("-detail-cache-size must not be negative")
+	}
+	if _, err := c.limits(); err != nil {
+		return c, err
 	}
 	return c, nil
+}
+
+// limits are the client-side token buckets: AWS's documented quotas on the
+// aws backend (none on the emulator), overridden entry by entry by
+// -rate-limits; "off" turns them all off.
+func (c Config) limits() (map[string]loader.Limit, error) {
+	if c.RateLimits == "off" {
+		return nil, nil
+	}
+	set, err := loader.ParseLimits(c.RateLimits)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]loader.Limit{}
+	if c.Backend == "aws" {
+		maps.Copy(out, loader.AWSQuotas)
+	}
+	maps.Copy(out, set)
+	return out, nil
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/source"
 	"github.com/execgraph/execgraph/resolvers"
@@ -22,15 +21,17 @@ import (
 
 // newGraphQL returns the GraphQL handler: POST and GET transports (JSON and
 // application/graphql-response+json), a parsed-query cache, automatic
-// persisted queries, introspection, and the error presenter.
-func newGraphQL(src *source.Source) *handler.Server {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{Source: src}}))
+// persisted queries, introspection, the AWS-call cost limit, and the error
+// presenter.
+func newGraphQL(src *source.Source, maxCost int) *handler.Server {
+	srv := handler.New(resolvers.NewSchema(&resolvers.Resolver{Source: src}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(maxCost))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		slog.Error("panic in resolver", "panic", p, "path", graphql.GetPath(ctx).String(), "stack", string(debug.Stack()))

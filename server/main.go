@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
+	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
@@ -86,8 +87,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen %s: %w", c.Addr, err)
 	}
 	m.URL = "http://" + ln.Addr().String()
+	src := source.New(m.AWS)
+	limits, _ := c.limits() // validated by ParseFlags
+	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize})
 	m.srv = &http.Server{
-		Handler:           routes(newGraphQL(source.New(m.AWS)), c.MaxBodyBytes, example),
+		Handler:           routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example),
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadTimeout,
 		WriteTimeout:      c.WriteTimeout,

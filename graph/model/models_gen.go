@@ -16,6 +16,8 @@ type Execution interface {
 	IsExecution()
 	GetID() string
 	GetService() ExecutionService
+	// The AWS region the execution ran in.
+	GetRegion() string
 	// Normalized status; null where the listing does not report one.
 	GetStatus() *ExecutionStatus
 	// The status exactly as AWS reports it.
@@ -35,6 +37,7 @@ type Node interface {
 type ImageBuilderWorkflowExecution struct {
 	ID                  string           `json:"id"`
 	Service             ExecutionService `json:"service"`
+	Region              string           `json:"region"`
 	Status              *ExecutionStatus `json:"status,omitempty"`
 	NativeStatus        *string          `json:"nativeStatus,omitempty"`
 	StartedAt           *time.Time       `json:"startedAt,omitempty"`
@@ -55,11 +58,16 @@ type ImageBuilderWorkflowExecution struct {
 	EndTime       *string `json:"endTime,omitempty"`
 	ParallelGroup *string `json:"parallelGroup,omitempty"`
 	Retried       *bool   `json:"retried,omitempty"`
+	// The workflow's steps in order (ListWorkflowStepExecutions), a Relay connection like the top-level ones.
+	Steps *ImageBuilderWorkflowStepExecutionConnection `json:"steps,omitempty"`
 }
 
 func (ImageBuilderWorkflowExecution) IsExecution()                      {}
 func (this ImageBuilderWorkflowExecution) GetID() string                { return this.ID }
 func (this ImageBuilderWorkflowExecution) GetService() ExecutionService { return this.Service }
+
+// The AWS region the execution ran in.
+func (this ImageBuilderWorkflowExecution) GetRegion() string { return this.Region }
 
 // Normalized status; null where the listing does not report one.
 func (this ImageBuilderWorkflowExecution) GetStatus() *ExecutionStatus { return this.Status }
@@ -84,10 +92,52 @@ type ImageBuilderWorkflowExecutionEdge struct {
 	Node   *ImageBuilderWorkflowExecution `json:"node"`
 }
 
+// One step of an Image Builder workflow execution.
+type ImageBuilderWorkflowStepExecution struct {
+	StepExecutionID string  `json:"stepExecutionId"`
+	Name            *string `json:"name,omitempty"`
+	Description     *string `json:"description,omitempty"`
+	Action          *string `json:"action,omitempty"`
+	// The status as AWS reports it (PENDING, SKIPPED, RUNNING, COMPLETED, FAILED, CANCELLED).
+	Status         *string `json:"status,omitempty"`
+	RollbackStatus *string `json:"rollbackStatus,omitempty"`
+	Message        *string `json:"message,omitempty"`
+	// Input parameters (JSON).
+	Inputs *string `json:"inputs,omitempty"`
+	// Outputs (JSON).
+	Outputs   *string    `json:"outputs,omitempty"`
+	StartTime *string    `json:"startTime,omitempty"`
+	EndTime   *string    `json:"endTime,omitempty"`
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+	EndedAt   *time.Time `json:"endedAt,omitempty"`
+}
+
+type ImageBuilderWorkflowStepExecutionConnection struct {
+	Edges    []*ImageBuilderWorkflowStepExecutionEdge `json:"edges"`
+	Nodes    []*ImageBuilderWorkflowStepExecution     `json:"nodes"`
+	PageInfo *PageInfo                                `json:"pageInfo"`
+}
+
+type ImageBuilderWorkflowStepExecutionEdge struct {
+	Cursor string                             `json:"cursor"`
+	Node   *ImageBuilderWorkflowStepExecution `json:"node"`
+}
+
+type IoTJob struct {
+	JobID  string  `json:"jobId"`
+	JobArn *string `json:"jobArn,omitempty"`
+	// IN_PROGRESS, CANCELED, DELETION_IN_PROGRESS, SCHEDULED or COMPLETED.
+	Status      *string    `json:"status,omitempty"`
+	Description *string    `json:"description,omitempty"`
+	CreatedAt   *time.Time `json:"createdAt,omitempty"`
+	CompletedAt *time.Time `json:"completedAt,omitempty"`
+}
+
 // An IoT job execution on one thing (ListJobExecutionsForJob).
 type IoTJobExecution struct {
 	ID           string           `json:"id"`
 	Service      ExecutionService `json:"service"`
+	Region       string           `json:"region"`
 	Status       *ExecutionStatus `json:"status,omitempty"`
 	NativeStatus *string          `json:"nativeStatus,omitempty"`
 	// When the execution started; for one still queued, null (see jobExecutionSummary.queuedAt).
@@ -96,11 +146,24 @@ type IoTJobExecution struct {
 	JobID               string                  `json:"jobId"`
 	ThingArn            string                  `json:"thingArn"`
 	JobExecutionSummary *IoTJobExecutionSummary `json:"jobExecutionSummary,omitempty"`
+	// The thing's name, from thingArn (no AWS call).
+	ThingName                        string      `json:"thingName"`
+	StatusDetails                    []*KeyValue `json:"statusDetails,omitempty"`
+	ForceCanceled                    *bool       `json:"forceCanceled,omitempty"`
+	VersionNumber                    *int        `json:"versionNumber,omitempty"`
+	ApproximateSecondsBeforeTimedOut *int        `json:"approximateSecondsBeforeTimedOut,omitempty"`
+	// The job (DescribeJob, one call per distinct job).
+	Job *IoTJob `json:"job,omitempty"`
+	// The thing (DescribeThing, one call per distinct thing).
+	Thing *IoTThing `json:"thing,omitempty"`
 }
 
 func (IoTJobExecution) IsExecution()                      {}
 func (this IoTJobExecution) GetID() string                { return this.ID }
 func (this IoTJobExecution) GetService() ExecutionService { return this.Service }
+
+// The AWS region the execution ran in.
+func (this IoTJobExecution) GetRegion() string { return this.Region }
 
 // Normalized status; null where the listing does not report one.
 func (this IoTJobExecution) GetStatus() *ExecutionStatus { return this.Status }
@@ -134,10 +197,24 @@ type IoTJobExecutionSummary struct {
 	RetryAttempt    *int                   `json:"retryAttempt,omitempty"`
 }
 
+type IoTThing struct {
+	ThingName     string      `json:"thingName"`
+	ThingArn      *string     `json:"thingArn,omitempty"`
+	ThingTypeName *string     `json:"thingTypeName,omitempty"`
+	Attributes    []*KeyValue `json:"attributes,omitempty"`
+}
+
+// A string entry of an AWS map.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
 // A Lambda durable function execution (ListDurableExecutionsByFunction).
 type LambdaDurableExecution struct {
 	ID                   string           `json:"id"`
 	Service              ExecutionService `json:"service"`
+	Region               string           `json:"region"`
 	Status               *ExecutionStatus `json:"status,omitempty"`
 	NativeStatus         *string          `json:"nativeStatus,omitempty"`
 	StartedAt            *time.Time       `json:"startedAt,omitempty"`
@@ -149,11 +226,22 @@ type LambdaDurableExecution struct {
 	StartTimestamp *time.Time `json:"startTimestamp,omitempty"`
 	EndTimestamp   *time.Time `json:"endTimestamp,omitempty"`
 	KmsKeyArn      *string    `json:"kmsKeyArn,omitempty"`
+	// The input payload (JSON).
+	InputPayload *string `json:"inputPayload,omitempty"`
+	// The result payload (JSON), for a succeeded execution.
+	Result *string `json:"result,omitempty"`
+	// Why the execution failed or timed out.
+	Error *LambdaDurableExecutionError `json:"error,omitempty"`
+	// The function version that ran the execution.
+	Version *string `json:"version,omitempty"`
 }
 
 func (LambdaDurableExecution) IsExecution()                      {}
 func (this LambdaDurableExecution) GetID() string                { return this.ID }
 func (this LambdaDurableExecution) GetService() ExecutionService { return this.Service }
+
+// The AWS region the execution ran in.
+func (this LambdaDurableExecution) GetRegion() string { return this.Region }
 
 // Normalized status; null where the listing does not report one.
 func (this LambdaDurableExecution) GetStatus() *ExecutionStatus { return this.Status }
@@ -178,6 +266,14 @@ type LambdaDurableExecutionEdge struct {
 	Node   *LambdaDurableExecution `json:"node"`
 }
 
+// An error of a Lambda durable execution (GetDurableExecution).
+type LambdaDurableExecutionError struct {
+	ErrorType    *string  `json:"errorType,omitempty"`
+	ErrorMessage *string  `json:"errorMessage,omitempty"`
+	ErrorData    *string  `json:"errorData,omitempty"`
+	StackTrace   []string `json:"stackTrace,omitempty"`
+}
+
 // Relay page information. Paging is forward only: hasPreviousPage is always false.
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
@@ -189,25 +285,54 @@ type PageInfo struct {
 type Query struct {
 }
 
-// A Step Functions Distributed Map run (ListMapRuns). The listing reports no status.
+type StepFunctionsExecution struct {
+	ExecutionArn    string           `json:"executionArn"`
+	Name            *string          `json:"name,omitempty"`
+	Status          *ExecutionStatus `json:"status,omitempty"`
+	NativeStatus    *string          `json:"nativeStatus,omitempty"`
+	StartedAt       *time.Time       `json:"startedAt,omitempty"`
+	EndedAt         *time.Time       `json:"endedAt,omitempty"`
+	StateMachineArn *string          `json:"stateMachineArn,omitempty"`
+}
+
+// A Step Functions Distributed Map run (ListMapRuns). The listing reports no
+// status: status, nativeStatus and the counts come from DescribeMapRun, one call
+// per map run (cached across requests once the map run has ended).
 type StepFunctionsMapRun struct {
-	ID           string           `json:"id"`
-	Service      ExecutionService `json:"service"`
-	Status       *ExecutionStatus `json:"status,omitempty"`
-	NativeStatus *string          `json:"nativeStatus,omitempty"`
-	StartedAt    *time.Time       `json:"startedAt,omitempty"`
-	EndedAt      *time.Time       `json:"endedAt,omitempty"`
-	MapRunArn    string           `json:"mapRunArn"`
+	ID      string           `json:"id"`
+	Service ExecutionService `json:"service"`
+	Region  string           `json:"region"`
+	// From DescribeMapRun.
+	Status *ExecutionStatus `json:"status,omitempty"`
+	// From DescribeMapRun.
+	NativeStatus *string    `json:"nativeStatus,omitempty"`
+	StartedAt    *time.Time `json:"startedAt,omitempty"`
+	EndedAt      *time.Time `json:"endedAt,omitempty"`
+	MapRunArn    string     `json:"mapRunArn"`
 	// The execution that ran the Distributed Map state.
-	ExecutionArn    string     `json:"executionArn"`
-	StateMachineArn *string    `json:"stateMachineArn,omitempty"`
-	StartDate       *time.Time `json:"startDate,omitempty"`
-	StopDate        *time.Time `json:"stopDate,omitempty"`
+	ExecutionArn               string                     `json:"executionArn"`
+	StateMachineArn            *string                    `json:"stateMachineArn,omitempty"`
+	StartDate                  *time.Time                 `json:"startDate,omitempty"`
+	StopDate                   *time.Time                 `json:"stopDate,omitempty"`
+	ItemCounts                 *StepFunctionsMapRunCounts `json:"itemCounts,omitempty"`
+	ExecutionCounts            *StepFunctionsMapRunCounts `json:"executionCounts,omitempty"`
+	MaxConcurrency             *int                       `json:"maxConcurrency,omitempty"`
+	ToleratedFailurePercentage *float64                   `json:"toleratedFailurePercentage,omitempty"`
+	ToleratedFailureCount      *int                       `json:"toleratedFailureCount,omitempty"`
+	RedriveCount               *int                       `json:"redriveCount,omitempty"`
+	RedriveDate                *time.Time                 `json:"redriveDate,omitempty"`
+	// The state machine (DescribeStateMachine, one call per distinct state machine).
+	StateMachine *StepFunctionsStateMachine `json:"stateMachine,omitempty"`
+	// The execution that ran the map (DescribeExecution, one call per distinct execution).
+	Execution *StepFunctionsExecution `json:"execution,omitempty"`
 }
 
 func (StepFunctionsMapRun) IsExecution()                      {}
 func (this StepFunctionsMapRun) GetID() string                { return this.ID }
 func (this StepFunctionsMapRun) GetService() ExecutionService { return this.Service }
+
+// The AWS region the execution ran in.
+func (this StepFunctionsMapRun) GetRegion() string { return this.Region }
 
 // Normalized status; null where the listing does not report one.
 func (this StepFunctionsMapRun) GetStatus() *ExecutionStatus { return this.Status }
@@ -227,9 +352,35 @@ type StepFunctionsMapRunConnection struct {
 	PageInfo *PageInfo                  `json:"pageInfo"`
 }
 
+// Item or child-execution counts of a map run.
+type StepFunctionsMapRunCounts struct {
+	Pending               int  `json:"pending"`
+	Running               int  `json:"running"`
+	Succeeded             int  `json:"succeeded"`
+	Failed                int  `json:"failed"`
+	TimedOut              int  `json:"timedOut"`
+	Aborted               int  `json:"aborted"`
+	Total                 int  `json:"total"`
+	ResultsWritten        int  `json:"resultsWritten"`
+	FailuresNotRedrivable *int `json:"failuresNotRedrivable,omitempty"`
+	PendingRedrive        *int `json:"pendingRedrive,omitempty"`
+}
+
 type StepFunctionsMapRunEdge struct {
 	Cursor string               `json:"cursor"`
 	Node   *StepFunctionsMapRun `json:"node"`
+}
+
+type StepFunctionsStateMachine struct {
+	StateMachineArn string  `json:"stateMachineArn"`
+	Name            *string `json:"name,omitempty"`
+	// STANDARD or EXPRESS.
+	Type *string `json:"type,omitempty"`
+	// ACTIVE or DELETING.
+	Status       *string    `json:"status,omitempty"`
+	Description  *string    `json:"description,omitempty"`
+	RoleArn      *string    `json:"roleArn,omitempty"`
+	CreationDate *time.Time `json:"creationDate,omitempty"`
 }
 
 type TransferEfsFileLocation struct {
@@ -240,21 +391,31 @@ type TransferEfsFileLocation struct {
 // A Transfer Family workflow execution (ListExecutions). AWS lists only executions
 // in progress and reports no times, so startedAt and endedAt are null.
 type TransferExecution struct {
-	ID                  string                   `json:"id"`
-	Service             ExecutionService         `json:"service"`
-	Status              *ExecutionStatus         `json:"status,omitempty"`
-	NativeStatus        *string                  `json:"nativeStatus,omitempty"`
-	StartedAt           *time.Time               `json:"startedAt,omitempty"`
-	EndedAt             *time.Time               `json:"endedAt,omitempty"`
-	WorkflowID          string                   `json:"workflowId"`
-	ExecutionID         string                   `json:"executionId"`
-	InitialFileLocation *TransferFileLocation    `json:"initialFileLocation,omitempty"`
-	ServiceMetadata     *TransferServiceMetadata `json:"serviceMetadata,omitempty"`
+	ID                   string                        `json:"id"`
+	Service              ExecutionService              `json:"service"`
+	Region               string                        `json:"region"`
+	Status               *ExecutionStatus              `json:"status,omitempty"`
+	NativeStatus         *string                       `json:"nativeStatus,omitempty"`
+	StartedAt            *time.Time                    `json:"startedAt,omitempty"`
+	EndedAt              *time.Time                    `json:"endedAt,omitempty"`
+	WorkflowID           string                        `json:"workflowId"`
+	ExecutionID          string                        `json:"executionId"`
+	InitialFileLocation  *TransferFileLocation         `json:"initialFileLocation,omitempty"`
+	ServiceMetadata      *TransferServiceMetadata      `json:"serviceMetadata,omitempty"`
+	ExecutionRole        *string                       `json:"executionRole,omitempty"`
+	PosixProfile         *TransferPosixProfile         `json:"posixProfile,omitempty"`
+	LoggingConfiguration *TransferLoggingConfiguration `json:"loggingConfiguration,omitempty"`
+	Results              *TransferExecutionResults     `json:"results,omitempty"`
+	// The workflow (DescribeWorkflow, one call per distinct workflow).
+	Workflow *TransferWorkflow `json:"workflow,omitempty"`
 }
 
 func (TransferExecution) IsExecution()                      {}
 func (this TransferExecution) GetID() string                { return this.ID }
 func (this TransferExecution) GetService() ExecutionService { return this.Service }
+
+// The AWS region the execution ran in.
+func (this TransferExecution) GetRegion() string { return this.Region }
 
 // Normalized status; null where the listing does not report one.
 func (this TransferExecution) GetStatus() *ExecutionStatus { return this.Status }
@@ -279,9 +440,38 @@ type TransferExecutionEdge struct {
 	Node   *TransferExecution `json:"node"`
 }
 
+type TransferExecutionError struct {
+	Type    *string `json:"type,omitempty"`
+	Message *string `json:"message,omitempty"`
+}
+
+type TransferExecutionResults struct {
+	Steps            []*TransferExecutionStepResult `json:"steps,omitempty"`
+	OnExceptionSteps []*TransferExecutionStepResult `json:"onExceptionSteps,omitempty"`
+}
+
+type TransferExecutionStepResult struct {
+	// COPY, CUSTOM, TAG, DELETE or DECRYPT.
+	StepType *string `json:"stepType,omitempty"`
+	// The step's outputs (JSON).
+	Outputs *string                 `json:"outputs,omitempty"`
+	Error   *TransferExecutionError `json:"error,omitempty"`
+}
+
 type TransferFileLocation struct {
 	S3FileLocation  *TransferS3FileLocation  `json:"s3FileLocation,omitempty"`
 	EfsFileLocation *TransferEfsFileLocation `json:"efsFileLocation,omitempty"`
+}
+
+type TransferLoggingConfiguration struct {
+	LoggingRole  *string `json:"loggingRole,omitempty"`
+	LogGroupName *string `json:"logGroupName,omitempty"`
+}
+
+type TransferPosixProfile struct {
+	UID           *int  `json:"uid,omitempty"`
+	Gid           *int  `json:"gid,omitempty"`
+	SecondaryGids []int `json:"secondaryGids,omitempty"`
 }
 
 type TransferS3FileLocation struct {
@@ -299,6 +489,12 @@ type TransferUserDetails struct {
 	UserName  *string `json:"userName,omitempty"`
 	ServerID  *string `json:"serverId,omitempty"`
 	SessionID *string `json:"sessionId,omitempty"`
+}
+
+type TransferWorkflow struct {
+	WorkflowID  string  `json:"workflowId"`
+	Arn         *string `json:"arn,omitempty"`
+	Description *string `json:"description,omitempty"`
 }
 
 // The AWS service an execution belongs to.

@@ -48,6 +48,7 @@ func workflowExecution(region, imageBuildVersionArn string, it types.WorkflowExe
 	return &model.ImageBuilderWorkflowExecution{
 		ID:                      gid.Encode(string(model.ExecutionServiceImagebuilder), region, id, imageBuildVersionArn),
 		Service:                 model.ExecutionServiceImagebuilder,
+		Region:                  region,
 		Status:                  Normalize(model.ExecutionServiceImagebuilder, string(it.Status)),
 		NativeStatus:            nativeOf(it.Status),
 		StartedAt:               parseDateTime(it.StartTime),
@@ -86,7 +87,30 @@ func parseDateTime(s *string) *time.Time {
 	return nil
 }
 
-func intp(v int32) *int {
-	i := int(v)
-	return &i
+// WorkflowSteps is the listing of a workflow execution's steps, in order,
+// in the given region.
+func (s *Source) WorkflowSteps(region, workflowExecutionID string) relay.Listing[*model.ImageBuilderWorkflowStepExecution] {
+	region = s.region(region)
+	client := s.imagebuilder.get(s.cfg, region)
+	return relay.Listing[*model.ImageBuilderWorkflowStepExecution]{
+		Fingerprint: relay.Fingerprint("imagebuilder-steps", region, workflowExecutionID),
+		MaxPage:     imageBuilderMaxPage,
+		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.ImageBuilderWorkflowStepExecution], error) {
+			n := int32(size)
+			out, err := client.ListWorkflowStepExecutions(ctx, &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: &workflowExecutionID, MaxResults: &n, NextToken: token(tok)})
+			if err != nil {
+				return relay.Page[*model.ImageBuilderWorkflowStepExecution]{}, call{"imagebuilder", "ListWorkflowStepExecutions", "workflow execution " + workflowExecutionID, tok != ""}.translate(err)
+			}
+			page := relay.Page[*model.ImageBuilderWorkflowStepExecution]{Next: deref(out.NextToken)}
+			for _, st := range out.Steps {
+				page.Items = append(page.Items, &model.ImageBuilderWorkflowStepExecution{
+					StepExecutionID: deref(st.StepExecutionId), Name: st.Name, Description: st.Description, Action: st.Action,
+					Status: nativeOf(st.Status), RollbackStatus: nativeOf(st.RollbackStatus), Message: st.Message,
+					Inputs: st.Inputs, Outputs: st.Outputs, StartTime: st.StartTime, EndTime: st.EndTime,
+					StartedAt: parseDateTime(st.StartTime), EndedAt: parseDateTime(st.EndTime),
+				})
+			}
+			return page, nil
+		},
+	}
 }

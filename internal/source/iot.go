@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,9 +57,11 @@ func ThingName(thingArn string) string {
 func jobExecution(region, jobID string, it types.JobExecutionSummaryForJob) *model.IoTJobExecution {
 	thingArn := deref(it.ThingArn)
 	e := &model.IoTJobExecution{
-		Service:  model.ExecutionServiceIot,
-		JobID:    jobID,
-		ThingArn: thingArn,
+		Service:   model.ExecutionServiceIot,
+		Region:    region,
+		JobID:     jobID,
+		ThingArn:  thingArn,
+		ThingName: ThingName(thingArn),
 	}
 	if sum := it.JobExecutionSummary; sum != nil {
 		e.Status = Normalize(model.ExecutionServiceIot, string(sum.Status))
@@ -88,4 +91,81 @@ func jobExecution(region, jobID string, it types.JobExecutionSummaryForJob) *mod
 	}
 	e.ID = gid.Encode(string(model.ExecutionServiceIot), region, jobID, ThingName(thingArn), execNumber)
 	return e
+}
+
+// JobExecutionKey names one IoT job execution.
+type JobExecutionKey struct {
+	Region, JobID, ThingName string
+	ExecutionNumber          int64 // 0: the latest
+}
+
+// JobExecutionDetails is what DescribeJobExecution adds to a job execution.
+type JobExecutionDetails struct {
+	StatusDetails                    []*model.KeyValue
+	ForceCanceled                    *bool
+	VersionNumber                    *int
+	ApproximateSecondsBeforeTimedOut *int
+	terminal                         bool
+}
+
+// Terminal reports whether the execution has ended: its details never change.
+func (d *JobExecutionDetails) Terminal() bool { return d.terminal }
+
+// DescribeJobExecution describes one job execution.
+func (s *Source) DescribeJobExecution(ctx context.Context, k JobExecutionKey) (*JobExecutionDetails, error) {
+	in := &iot.DescribeJobExecutionInput{JobId: &k.JobID, ThingName: &k.ThingName}
+	if k.ExecutionNumber != 0 {
+		in.ExecutionNumber = &k.ExecutionNumber
+	}
+	out, err := s.iot.get(s.cfg, s.region(k.Region)).DescribeJobExecution(ctx, in)
+	if err != nil {
+		return nil, call{"iot", "DescribeJobExecution", "execution of job " + k.JobID + " on thing " + k.ThingName, false}.translate(err)
+	}
+	d := &JobExecutionDetails{}
+	if e := out.Execution; e != nil {
+		if e.StatusDetails != nil {
+			d.StatusDetails = keyValues(e.StatusDetails.DetailsMap)
+		}
+		d.ForceCanceled = e.ForceCanceled
+		d.VersionNumber = intp(e.VersionNumber)
+		d.ApproximateSecondsBeforeTimedOut = int64pp(e.ApproximateSecondsBeforeTimedOut)
+		d.terminal = iotTerminal[e.Status]
+	}
+	return d, nil
+}
+
+// DescribeJob describes an IoT job.
+func (s *Source) DescribeJob(ctx context.Context, region, jobID string) (*model.IoTJob, error) {
+	out, err := s.iot.get(s.cfg, s.region(region)).DescribeJob(ctx, &iot.DescribeJobInput{JobId: &jobID})
+	if err != nil {
+		return nil, call{"iot", "DescribeJob", "job " + jobID, false}.translate(err)
+	}
+	j := &model.IoTJob{JobID: jobID}
+	if out.Job != nil {
+		j.JobArn, j.Status, j.Description = out.Job.JobArn, nativeOf(out.Job.Status), out.Job.Description
+		j.CreatedAt, j.CompletedAt = out.Job.CreatedAt, out.Job.CompletedAt
+	}
+	return j, nil
+}
+
+// DescribeThing describes an IoT thing.
+func (s *Source) DescribeThing(ctx context.Context, region, thingName string) (*model.IoTThing, error) {
+	out, err := s.iot.get(s.cfg, s.region(region)).DescribeThing(ctx, &iot.DescribeThingInput{ThingName: &thingName})
+	if err != nil {
+		return nil, call{"iot", "DescribeThing", "thing " + thingName, false}.translate(err)
+	}
+	return &model.IoTThing{ThingName: thingName, ThingArn: out.ThingArn, ThingTypeName: out.ThingTypeName, Attributes: keyValues(out.Attributes)}, nil
+}
+
+// keyValues maps an AWS string map to entries sorted by key.
+func keyValues(m map[string]string) []*model.KeyValue {
+	if m == nil {
+		return nil
+	}
+	out := make([]*model.KeyValue, 0, len(m))
+	for k, v := range m {
+		out = append(out, &model.KeyValue{Key: k, Value: v})
+	}
+	slices.SortFunc(out, func(a, b *model.KeyValue) int { return strings.Compare(a.Key, b.Key) })
+	return out
 }

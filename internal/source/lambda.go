@@ -100,6 +100,7 @@ func durableExecution(region string, it types.Execution) *model.LambdaDurableExe
 	return &model.LambdaDurableExecution{
 		ID:                   gid.Encode(string(model.ExecutionServiceLambda), region, arn),
 		Service:              model.ExecutionServiceLambda,
+		Region:               region,
 		Status:               Normalize(model.ExecutionServiceLambda, string(it.Status)),
 		NativeStatus:         nativeOf(it.Status),
 		StartedAt:            it.StartTimestamp,
@@ -111,4 +112,29 @@ func durableExecution(region string, it types.Execution) *model.LambdaDurableExe
 		EndTimestamp:         it.EndTimestamp,
 		KmsKeyArn:            it.KMSKeyArn,
 	}
+}
+
+// DurableExecutionDetails is what GetDurableExecution adds to an execution.
+type DurableExecutionDetails struct {
+	InputPayload *string
+	Result       *string
+	Error        *model.LambdaDurableExecutionError
+	Version      *string
+	terminal     bool
+}
+
+// Terminal reports whether the execution has ended: its details never change.
+func (d *DurableExecutionDetails) Terminal() bool { return d.terminal }
+
+// GetDurableExecution gets a durable execution in the region of its ARN.
+func (s *Source) GetDurableExecution(ctx context.Context, arn string) (*DurableExecutionDetails, error) {
+	out, err := s.lambda.get(s.cfg, s.region(arnRegion(arn))).GetDurableExecution(ctx, &lambda.GetDurableExecutionInput{DurableExecutionArn: &arn})
+	if err != nil {
+		return nil, call{"lambda", "GetDurableExecution", "durable execution " + arn, false}.translate(err)
+	}
+	d := &DurableExecutionDetails{InputPayload: out.InputPayload, Result: out.Result, Version: out.Version, terminal: out.Status != types.ExecutionStatusRunning}
+	if e := out.Error; e != nil {
+		d.Error = &model.LambdaDurableExecutionError{ErrorType: e.ErrorType, ErrorMessage: e.ErrorMessage, ErrorData: e.ErrorData, StackTrace: e.StackTrace}
+	}
+	return d, nil
 }

@@ -98,3 +98,23 @@ func deref(p *string) string {
 	}
 	return *p
 }
+
+func intp[I int32 | int64](v I) *int {
+	i := int(v)
+	return &i
+}
+
+// intpp maps an optional AWS integer.
+func intpp(p *int32) *int {
+	if p == nil {
+		return nil
+	}
+	return intp(*p)
+}
+
+func int64pp(p *int64) *int {
+	if p == nil {
+		return nil
+	}
+	return intp(*p)
+}

@@ -19,6 +19,8 @@ var nativeStatuses = map[model.ExecutionService]map[string]model.ExecutionStatus
 	model.ExecutionServiceStepfunctions: {
 		"RUNNING": model.ExecutionStatusRunning, "SUCCEEDED": model.ExecutionStatusSucceeded,
 		"FAILED": model.ExecutionStatusFailed, "ABORTED": model.ExecutionStatusCancelled,
+		// Executions (DescribeExecution) have these too.
+		"TIMED_OUT": model.ExecutionStatusTimedOut, "PENDING_REDRIVE": model.ExecutionStatusPending,
 	},
 	model.ExecutionServiceIot: {
 		"QUEUED": model.ExecutionStatusPending, "IN_PROGRESS": model.ExecutionStatusRunning,

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -41,6 +42,7 @@ func mapRun(region string, it types.MapRunListItem) *model.StepFunctionsMapRun {
 	return &model.StepFunctionsMapRun{
 		ID:              gid.Encode(string(model.ExecutionServiceStepfunctions), region, deref(it.MapRunArn)),
 		Service:         model.ExecutionServiceStepfunctions,
+		Region:          region,
 		StartedAt:       it.StartDate,
 		EndedAt:         it.StopDate,
 		MapRunArn:       deref(it.MapRunArn),
@@ -49,4 +51,88 @@ func mapRun(region string, it types.MapRunListItem) *model.StepFunctionsMapRun {
 		StartDate:       it.StartDate,
 		StopDate:        it.StopDate,
 	}
+}
+
+// MapRunDetails is what DescribeMapRun adds to a map run.
+type MapRunDetails struct {
+	Status                     *model.ExecutionStatus
+	NativeStatus               *string
+	ItemCounts                 *model.StepFunctionsMapRunCounts
+	ExecutionCounts            *model.StepFunctionsMapRunCounts
+	MaxConcurrency             *int
+	ToleratedFailurePercentage *float64
+	ToleratedFailureCount      *int
+	RedriveCount               *int
+	RedriveDate                *time.Time
+	terminal                   bool
+}
+
+// Terminal reports whether the map run has ended: its details never change.
+func (d *MapRunDetails) Terminal() bool { return d.terminal }
+
+// DescribeMapRun describes a map run in the region of its ARN.
+func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunDetails, error) {
+	out, err := s.sfn.get(s.cfg, s.region(arnRegion(mapRunArn))).DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRunArn})
+	if err != nil {
+		return nil, call{"stepfunctions", "DescribeMapRun", "map run " + mapRunArn, false}.translate(err)
+	}
+	return &MapRunDetails{
+		Status:                     Normalize(model.ExecutionServiceStepfunctions, string(out.Status)),
+		NativeStatus:               nativeOf(out.Status),
+		ItemCounts:                 mapRunCounts(out.ItemCounts),
+		ExecutionCounts:            mapRunCounts((*types.MapRunItemCounts)(out.ExecutionCounts)),
+		MaxConcurrency:             intp(out.MaxConcurrency),
+		ToleratedFailurePercentage: new(float64(out.ToleratedFailurePercentage)),
+		ToleratedFailureCount:      new(int(out.ToleratedFailureCount)),
+		RedriveCount:               intpp(out.RedriveCount),
+		RedriveDate:                out.RedriveDate,
+		terminal:                   out.Status != types.MapRunStatusRunning,
+	}, nil
+}
+
+// mapRunCounts maps item counts; execution counts have the same members.
+func mapRunCounts(c *types.MapRunItemCounts) *model.StepFunctionsMapRunCounts {
+	if c == nil {
+		return nil
+	}
+	return &model.StepFunctionsMapRunCounts{
+		Pending: int(c.Pending), Running: int(c.Running), Succeeded: int(c.Succeeded), Failed: int(c.Failed),
+		TimedOut: int(c.TimedOut), Aborted: int(c.Aborted), Total: int(c.Total), ResultsWritten: int(c.ResultsWritten),
+		FailuresNotRedrivable: int64pp(c.FailuresNotRedrivable), PendingRedrive: int64pp(c.PendingRedrive),
+	}
+}
+
+// DescribeExecution describes a Step Functions execution in the region of
+// its ARN; an execution that is not RUNNING never changes again.
+func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*model.StepFunctionsExecution, error) {
+	out, err := s.sfn.get(s.cfg, s.region(arnRegion(executionArn))).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &executionArn})
+	if err != nil {
+		return nil, call{"stepfunctions", "DescribeExecution", "execution " + executionArn, false}.translate(err)
+	}
+	return &model.StepFunctionsExecution{
+		ExecutionArn:    deref(out.ExecutionArn),
+		Name:            out.Name,
+		Status:          Normalize(model.ExecutionServiceStepfunctions, string(out.Status)),
+		NativeStatus:    nativeOf(out.Status),
+		StartedAt:       out.StartDate,
+		EndedAt:         out.StopDate,
+		StateMachineArn: out.StateMachineArn,
+	}, nil
+}
+
+// DescribeStateMachine describes a state machine in the region of its ARN.
+func (s *Source) DescribeStateMachine(ctx context.Context, stateMachineArn string) (*model.StepFunctionsStateMachine, error) {
+	out, err := s.sfn.get(s.cfg, s.region(arnRegion(stateMachineArn))).DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &stateMachineArn})
+	if err != nil {
+		return nil, call{"stepfunctions", "DescribeStateMachine", "state machine " + stateMachineArn, false}.translate(err)
+	}
+	return &model.StepFunctionsStateMachine{
+		StateMachineArn: deref(out.StateMachineArn),
+		Name:            out.Name,
+		Type:            nativeOf(out.Type),
+		Status:          nativeOf(out.Status),
+		Description:     out.Description,
+		RoleArn:         out.RoleArn,
+		CreationDate:    out.CreationDate,
+	}, nil
 }

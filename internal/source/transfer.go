@@ -42,6 +42,7 @@ func transferExecution(region, workflowID string, it types.ListedExecution) *mod
 	e := &model.TransferExecution{
 		ID:           gid.Encode(string(model.ExecutionServiceTransfer), region, workflowID, id),
 		Service:      model.ExecutionServiceTransfer,
+		Region:       region,
 		Status:       Normalize(model.ExecutionServiceTransfer, string(it.Status)),
 		NativeStatus: nativeOf(it.Status),
 		WorkflowID:   workflowID,
@@ -63,4 +64,64 @@ func transferExecution(region, workflowID string, it types.ListedExecution) *mod
 		}
 	}
 	return e
+}
+
+// TransferExecutionDetails is what DescribeExecution adds to an execution.
+type TransferExecutionDetails struct {
+	ExecutionRole        *string
+	PosixProfile         *model.TransferPosixProfile
+	LoggingConfiguration *model.TransferLoggingConfiguration
+	Results              *model.TransferExecutionResults
+}
+
+// DescribeTransferExecution describes an in-progress workflow execution.
+func (s *Source) DescribeTransferExecution(ctx context.Context, region, workflowID, executionID string) (*TransferExecutionDetails, error) {
+	out, err := s.transfer.get(s.cfg, s.region(region)).DescribeExecution(ctx, &transfer.DescribeExecutionInput{WorkflowId: &workflowID, ExecutionId: &executionID})
+	if err != nil {
+		return nil, call{"transfer", "DescribeExecution", "execution " + executionID + " of workflow " + workflowID, false}.translate(err)
+	}
+	d := &TransferExecutionDetails{}
+	e := out.Execution
+	if e == nil {
+		return d, nil
+	}
+	d.ExecutionRole = e.ExecutionRole
+	if p := e.PosixProfile; p != nil {
+		d.PosixProfile = &model.TransferPosixProfile{UID: int64pp(p.Uid), Gid: int64pp(p.Gid)}
+		for _, g := range p.SecondaryGids {
+			d.PosixProfile.SecondaryGids = append(d.PosixProfile.SecondaryGids, int(g))
+		}
+	}
+	if l := e.LoggingConfiguration; l != nil {
+		d.LoggingConfiguration = &model.TransferLoggingConfiguration{LoggingRole: l.LoggingRole, LogGroupName: l.LogGroupName}
+	}
+	if r := e.Results; r != nil {
+		d.Results = &model.TransferExecutionResults{Steps: stepResults(r.Steps), OnExceptionSteps: stepResults(r.OnExceptionSteps)}
+	}
+	return d, nil
+}
+
+func stepResults(steps []types.ExecutionStepResult) []*model.TransferExecutionStepResult {
+	out := make([]*model.TransferExecutionStepResult, 0, len(steps))
+	for _, st := range steps {
+		r := &model.TransferExecutionStepResult{StepType: nativeOf(st.StepType), Outputs: st.Outputs}
+		if e := st.Error; e != nil {
+			r.Error = &model.TransferExecutionError{Type: nativeOf(e.Type), Message: e.Message}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// DescribeWorkflow describes a Transfer Family workflow.
+func (s *Source) DescribeWorkflow(ctx context.Context, region, workflowID string) (*model.TransferWorkflow, error) {
+	out, err := s.transfer.get(s.cfg, s.region(region)).DescribeWorkflow(ctx, &transfer.DescribeWorkflowInput{WorkflowId: &workflowID})
+	if err != nil {
+		return nil, call{"transfer", "DescribeWorkflow", "workflow " + workflowID, false}.translate(err)
+	}
+	w := &model.TransferWorkflow{WorkflowID: workflowID}
+	if out.Workflow != nil {
+		w.Arn, w.Description = out.Workflow.Arn, out.Workflow.Description
+	}
+	return w, nil
 }

@@ -1,0 +1,144 @@
+// Package loader holds execgraph's per-request dataloaders
+// (graph-gophers/dataloader v7): the AWS calls that enrich listed items.
+//
+// Loaders live for one request, so identical keys in a request cost one
+// call: the state machine shared by 100 map runs is described once, and two
+// aliased fields asking for the same page share one list call. What they
+// share across requests is held by the Factory: a bound on concurrent calls
+// per service, a token bucket per AWS operation, and an LRU of the details
+// of executions in a terminal state, which never change. Errors are never
+// cached.
+package loader
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
+
+	"github.com/execgraph/execgraph/internal/apperr"
+	"github.com/execgraph/execgraph/internal/source"
+)
+
+// Config configures what loaders share across requests.
+type Config struct {
+	// Concurrency bounds the AWS detail calls in flight per service, across
+	// requests (default 16).
+	Concurrency int
+	// Limits are token buckets per "service.Operation"; an operation with no
+	// entry is not limited client-side.
+	Limits map[string]Limit
+	// CacheSize is how many terminal details are kept across requests
+	// (0: no cache).
+	CacheSize int
+}
+
+// Factory makes the Loaders of each request.
+type Factory struct {
+	src      *source.Source
+	sems     map[string]chan struct{}
+	limiters map[string]*rate.Limiter
+	cache    *lru.Cache[string, any] // nil when CacheSize is 0
+}
+
+// NewFactory returns a Factory making loaders whose AWS calls go through src.
+func NewFactory(src *source.Source, cfg Config) *Factory {
+	if cfg.Concurrency < 1 {
+		cfg.Concurrency = 16
+	}
+	f := &Factory{src: src, sems: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}}
+	for _, svc := range []string{"lambda", "imagebuilder", "stepfunctions", "iot", "transfer"} {
+		f.sems[svc] = make(chan struct{}, cfg.Concurrency)
+	}
+	for op, l := range cfg.Limits {
+		f.limiters[op] = rate.NewLimiter(rate.Limit(l.PerSecond), l.Burst)
+	}
+	if cfg.CacheSize > 0 {
+		f.cache, _ = lru.New[string, any](cfg.CacheSize)
+	}
+	return f
+}
+
+type ctxKey struct{}
+
+// Middleware gives each request its own Loaders.
+func (f *Factory) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, f.New())))
+	})
+}
+
+// For returns the request's Loaders. It panics if the request did not go
+// through Middleware: that is a wiring bug.
+func For(ctx context.Context) *Loaders {
+	return ctx.Value(ctxKey{}).(*Loaders)
+}
+
+// batchWait is how long a loader collects keys before calling AWS: the
+// items of a page ask for their details at once.
+const batchWait = time.Millisecond
+
+// describer is one AWS detail operation behind a loader.
+type describer[K comparable, V any] struct {
+	service, op string // "stepfunctions", "DescribeMapRun"
+	fetch       func(context.Context, K) (V, error)
+	// terminal reports whether a result never changes again, so it is kept
+	// across requests; nil: never kept.
+	terminal func(V) bool
+}
+
+// newLoader returns a per-request loader for d: a batch function that calls
+// AWS once per key concurrently, under the service's bound and the
+// operation's token bucket, answering from the terminal cache where it can.
+// It returns one result per key, in key order.
+func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.Loader[K, V] {
+	opKey := d.service + "." + d.op
+	cacheKey := func(k K) string { return fmt.Sprintf("%s\x00%v", opKey, k) }
+	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		out := make([]*dataloader.Result[V], len(keys))
+		var wg sync.WaitGroup
+		for i, k := range keys {
+			if d.terminal != nil && f.cache != nil {
+				if v, ok := f.cache.Get(cacheKey(k)); ok {
+					out[i] = &dataloader.Result[V]{Data: v.(V)}
+					continue
+				}
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, err := callAWS(ctx, f, d.service, opKey, func(ctx context.Context) (V, error) { return d.fetch(ctx, k) })
+				if err == nil && d.terminal != nil && f.cache != nil && d.terminal(v) {
+					f.cache.Add(cacheKey(k), v)
+				}
+				out[i] = &dataloader.Result[V]{Data: v, Error: err}
+			}()
+		}
+		wg.Wait()
+		return out
+	}
+	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[K, V](batchWait))
+}
+
+// callAWS runs one AWS call under the service's concurrency bound and the
+// operation's token bucket.
+func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call func(context.Context) (V, error)) (V, error) {
+	var zero V
+	select {
+	case f.sems[service] <- struct{}{}:
+		defer func() { <-f.sems[service] }()
+	case <-ctx.Done():
+		return zero, apperr.New(apperr.Upstream, "%s did not start in time", opKey)
+	}
+	if l := f.limiters[opKey]; l != nil {
+		if err := l.Wait(ctx); err != nil {
+			return zero, &apperr.Error{Code: apperr.Throttled, Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later", Service: service, Err: err}
+		}
+	}
+	return call(ctx)
+}

@@ -1,0 +1,66 @@
+package resolvers
+
+import (
+	"context"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/execgraph/execgraph/graph"
+	"github.com/execgraph/execgraph/graph/model"
+)
+
+// NewSchema returns the executable schema with its query cost priced in AWS
+// calls: a listing costs 1 (its list call) plus first times the cost of one
+// item; a field that calls AWS for its item costs 1; every other field is
+// free. The cost is an upper bound: loaders share calls between fields and
+// items, never add them. The gateway refuses a query that costs more than
+// its limit before any AWS call (extension.ComplexityLimit).
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	c := graph.ComplexityRoot{}
+	perItem := func(child int) int { return child + 1 }
+	for _, f := range []*func(int) int{
+		&c.StepFunctionsMapRun.Status, &c.StepFunctionsMapRun.NativeStatus, &c.StepFunctionsMapRun.ItemCounts,
+		&c.StepFunctionsMapRun.ExecutionCounts, &c.StepFunctionsMapRun.MaxConcurrency, &c.StepFunctionsMapRun.ToleratedFailurePercentage,
+		&c.StepFunctionsMapRun.ToleratedFailureCount, &c.StepFunctionsMapRun.RedriveCount, &c.StepFunctionsMapRun.RedriveDate,
+		&c.StepFunctionsMapRun.StateMachine, &c.StepFunctionsMapRun.Execution,
+		&c.IoTJobExecution.StatusDetails, &c.IoTJobExecution.ForceCanceled, &c.IoTJobExecution.VersionNumber,
+		&c.IoTJobExecution.ApproximateSecondsBeforeTimedOut, &c.IoTJobExecution.Job, &c.IoTJobExecution.Thing,
+		&c.LambdaDurableExecution.InputPayload, &c.LambdaDurableExecution.Result, &c.LambdaDurableExecution.Error, &c.LambdaDurableExecution.Version,
+		&c.TransferExecution.ExecutionRole, &c.TransferExecution.PosixProfile, &c.TransferExecution.LoggingConfiguration,
+		&c.TransferExecution.Results, &c.TransferExecution.Workflow,
+	} {
+		*f = perItem
+	}
+	c.ImageBuilderWorkflowExecution.Steps = func(child int, first *int, _ *string) int { return listingCost(child, first) }
+	c.Query.ImageBuilderWorkflowExecutions = func(child int, _ string, first *int, _ *string) int { return listingCost(child, first) }
+	c.Query.StepFunctionsMapRuns = func(child int, _ string, first *int, _ *string) int { return listingCost(child, first) }
+	c.Query.TransferExecutions = func(child int, _ string, _ *string, first *int, _ *string) int { return listingCost(child, first) }
+	c.Query.IotJobExecutions = func(child int, _ string, _ *model.IoTJobExecutionStatus, _ *string, first *int, _ *string) int {
+		return listingCost(child, first)
+	}
+	c.Query.LambdaDurableExecutions = func(child int, _ string, _, _, _ *string, _ []model.LambdaDurableExecutionStatus, _, _ *time.Time, _ *bool, first *int, _ *string) int {
+		return listingCost(child, first)
+	}
+	return awsCost{graph.NewExecutableSchema(graph.Config{Resolvers: r, Complexity: c})}
+}
+
+// listingCost is one list call plus first items (at most the largest
+// page, or the cost of a bad first is the listing's own error).
+func listingCost(child int, first *int) int {
+	n := defaultFirst
+	if first != nil {
+		n = min(max(*first, 0), 1000)
+	}
+	return 1 + n*child
+}
+
+// awsCost makes every field without a price of its own free.
+type awsCost struct{ graphql.ExecutableSchema }
+
+func (s awsCost) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {
+	if v, ok := s.ExecutableSchema.Complexity(ctx, typeName, field, child, args); ok {
+		return v, true
+	}
+	return child, true
+}
