@@ -12,10 +12,12 @@ import (
 
 // NewSchema returns the executable schema with its query cost priced in AWS
 // calls: a listing costs 1 (its list call) plus first times the cost of one
-// item; a field that calls AWS for its item costs 1; every other field is
-// free. The cost is an upper bound: loaders share calls between fields and
-// items, never add them. The gateway refuses a query that costs more than
-// its limit before any AWS call (extension.ComplexityLimit).
+// item; a field that calls AWS for its item costs 1. With scalars free
+// (complexity.WithFixedScalarValue(0)), gqlgen still counts 1 for an object
+// field whose selection costs nothing, so the cost is the AWS calls plus the
+// objects of the response: an upper bound of the describes, as loaders share
+// calls between fields and items, never add them. The gateway refuses a query
+// that costs more than its limit before any AWS call.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	c := graph.ComplexityRoot{}
 	perItem := func(child int) int { return child + 1 }
@@ -55,7 +57,7 @@ func listingCost(child int, first *int) int {
 	return 1 + n*child
 }
 
-// awsCost makes every field without a price of its own free.
+// awsCost prices a field without a price of its own at its selection's cost.
 type awsCost struct{ graphql.ExecutableSchema }
 
 func (s awsCost) Complexity(ctx context.Context, typeName, field string, child int, args map[string]any) (int, bool) {

@@ -45,7 +45,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.DurationVar(&c.EmulatorTokenTTL, "emulator-token-ttl", 24*time.Hour, "lifetime of the emulator's pagination tokens")
 	fs.StringVar(&c.Region, "region", "", "default AWS region (backend aws: default from the SDK chain; emulator: us-east-1)")
 	fs.IntVar(&c.AWSMaxAttempts, "aws-max-attempts", 3, "attempts per AWS call, retries included (the SDK's standard retryer)")
-	fs.IntVar(&c.MaxQueryCost, "max-query-cost", 5000, "most AWS calls one query may ask for: a listing costs 1 + first x the AWS-backed fields of an item")
+	fs.IntVar(&c.MaxQueryCost, "max-query-cost", 5000, "largest query cost: a listing costs 1 + first x (its AWS-backed fields and objects per item); bounds the AWS calls one query makes")
 	fs.IntVar(&c.Concurrency, "describe-concurrency", 16, "AWS detail calls in flight per service, across requests")
 	fs.StringVar(&c.RateLimits, "rate-limits", "", `client-side token buckets, "service.Operation=burst/perSecond,..." (added to AWS's documented quotas on -backend aws; "off": none)`)
 	fs.IntVar(&c.DetailCacheSize, "detail-cache-size", 10000, "details of ended executions kept across requests (0: none)")

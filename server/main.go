@@ -56,6 +56,8 @@ type Main struct {
 
 	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
 	emulatorNow func() time.Time
+	// unshared turns the loaders' sharing off (the loaders' benchmark baseline).
+	unshared bool
 }
 
 // Run starts the emulator (on the emulator backend) and the HTTP server, and
@@ -89,7 +91,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.URL = "http://" + ln.Addr().String()
 	src := source.New(m.AWS)
 	limits, _ := c.limits() // validated by ParseFlags
-	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize})
+	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize, Unshared: m.unshared})
 	m.srv = &http.Server{
 		Handler:           routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example),
 		ReadTimeout:       c.ReadTimeout,

@@ -3,24 +3,38 @@ package awsemu
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
 )
 
-// stats counts calls per "<service>.<Operation>".
+// stats counts calls per "<service>.<Operation>", and the most calls of
+// each that were in flight at once.
 type stats struct {
-	mu    sync.Mutex
-	calls map[string]int64
+	mu          sync.Mutex
+	calls       map[string]int64
+	inFlight    map[string]int64
+	maxInFlight map[string]int64
 }
 
-func newStats() *stats { return &stats{calls: map[string]int64{}} }
+func newStats() *stats {
+	return &stats{calls: map[string]int64{}, inFlight: map[string]int64{}, maxInFlight: map[string]int64{}}
+}
 
-func (s *stats) inc(key string) {
+// begin counts a call and marks it in flight until the returned func runs.
+func (s *stats) begin(key string) (end func()) {
 	s.mu.Lock()
 	s.calls[key]++
+	s.inFlight[key]++
+	s.maxInFlight[key] = max(s.maxInFlight[key], s.inFlight[key])
 	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.inFlight[key]--
+		s.mu.Unlock()
+	}
 }
 
 // Stats returns a copy of the call counts, keyed "<service>.<Operation>"
@@ -28,17 +42,25 @@ func (s *stats) inc(key string) {
 func (e *Emulator) Stats() map[string]int64 {
 	e.stats.mu.Lock()
 	defer e.stats.mu.Unlock()
-	out := make(map[string]int64, len(e.stats.calls))
-	for k, v := range e.stats.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.stats.calls)
 }
 
-// ResetStats sets every call count to zero.
+// MaxInFlight returns, per "<service>.<Operation>", the most calls that were
+// in flight at once (injected latency included) since the last reset.
+func (e *Emulator) MaxInFlight() map[string]int64 {
+	e.stats.mu.Lock()
+	defer e.stats.mu.Unlock()
+	return maps.Clone(e.stats.maxInFlight)
+}
+
+// ResetStats sets every call count and in-flight maximum to zero.
 func (e *Emulator) ResetStats() {
 	e.stats.mu.Lock()
 	e.stats.calls = map[string]int64{}
+	e.stats.maxInFlight = map[string]int64{}
+	for k, v := range e.stats.inFlight {
+		e.stats.maxInFlight[k] = v
+	}
 	e.stats.mu.Unlock()
 }
 
@@ -125,7 +147,7 @@ func (e *Emulator) FaultConfig() Faults {
 // registerAdmin serves the admin API:
 //
 //	GET    /_emulator/manifest  the seeded resources
-//	GET    /_emulator/stats     {"calls": {"<service>.<Operation>": n}}
+//	GET    /_emulator/stats     {"calls": {"<service>.<Operation>": n}, "maxInFlight": {...}}
 //	DELETE /_emulator/stats     reset the counts
 //	GET    /_emulator/faults    the fault configuration
 //	PUT    /_emulator/faults    replace it (Faults as JSON)
@@ -135,7 +157,7 @@ func (e *Emulator) registerAdmin() {
 		writeJSON(w, http.StatusOK, e.Manifest())
 	})
 	e.mux.HandleFunc("GET /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]any{"calls": e.Stats()})
+		writeJSON(w, http.StatusOK, map[string]any{"calls": e.Stats(), "maxInFlight": e.MaxInFlight()})
 	})
 	e.mux.HandleFunc("DELETE /_emulator/stats", func(w http.ResponseWriter, r *http.Request) {
 		e.ResetStats()

@@ -90,7 +90,7 @@ func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		reqID := fmt.Sprintf("emu-%08d-%s", requestIDs.Add(1), name)
 		w.Header().Set("X-Amzn-RequestId", reqID)
-		e.stats.inc(key)
+		defer e.stats.begin(key)()
 		f := e.faults.draw(key)
 		if f.latency > 0 {
 			t := time.NewTimer(f.latency)

@@ -36,10 +36,15 @@ type Config struct {
 	// CacheSize is how many terminal details are kept across requests
 	// (0: no cache).
 	CacheSize int
+	// Unshared turns sharing off: every field of every item makes its own
+	// AWS call and no page is shared. It is the baseline of the loaders'
+	// benchmark, never a production setting.
+	Unshared bool
 }
 
 // Factory makes the Loaders of each request.
 type Factory struct {
+	unshared bool
 	src      *source.Source
 	sems     map[string]chan struct{}
 	limiters map[string]*rate.Limiter
@@ -51,14 +56,14 @@ func NewFactory(src *source.Source, cfg Config) *Factory {
 	if cfg.Concurrency < 1 {
 		cfg.Concurrency = 16
 	}
-	f := &Factory{src: src, sems: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}}
+	f := &Factory{unshared: cfg.Unshared, src: src, sems: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}}
 	for _, svc := range []string{"lambda", "imagebuilder", "stepfunctions", "iot", "transfer"} {
 		f.sems[svc] = make(chan struct{}, cfg.Concurrency)
 	}
 	for op, l := range cfg.Limits {
 		f.limiters[op] = rate.NewLimiter(rate.Limit(l.PerSecond), l.Burst)
 	}
-	if cfg.CacheSize > 0 {
+	if cfg.CacheSize > 0 && !cfg.Unshared {
 		f.cache, _ = lru.New[string, any](cfg.CacheSize)
 	}
 	return f
@@ -122,11 +127,16 @@ func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.L
 		wg.Wait()
 		return out
 	}
-	return dataloader.NewBatchedLoader(batch, dataloader.WithWait[K, V](batchWait))
+	opts := []dataloader.Option[K, V]{dataloader.WithWait[K, V](batchWait)}
+	if f.unshared {
+		opts = append(opts, dataloader.WithCache[K, V](&dataloader.NoCache[K, V]{}))
+	}
+	return dataloader.NewBatchedLoader(batch, opts...)
 }
 
 // callAWS runs one AWS call under the service's concurrency bound and the
-// operation's token bucket.
+// operation's token bucket. A call the bucket cannot serve within
+// maxRateWait is THROTTLED, with retryAfter.
 func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call func(context.Context) (V, error)) (V, error) {
 	var zero V
 	select {
@@ -136,9 +146,38 @@ func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call
 		return zero, apperr.New(apperr.Upstream, "%s did not start in time", opKey)
 	}
 	if l := f.limiters[opKey]; l != nil {
-		if err := l.Wait(ctx); err != nil {
-			return zero, &apperr.Error{Code: apperr.Throttled, Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later", Service: service, Err: err}
+		if err := waitTurn(ctx, l); err != nil {
+			return zero, &apperr.Error{Code: apperr.Throttled, Service: service, RetryAfter: err.retryAfter,
+				Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later"}
 		}
 	}
 	return call(ctx)
+}
+
+// maxRateWait is the longest a call waits for its token bucket; a call
+// that would wait longer fails at once as THROTTLED.
+const maxRateWait = 5 * time.Second
+
+type rateError struct{ retryAfter time.Duration }
+
+// waitTurn takes a token from l, waiting up to maxRateWait for it.
+func waitTurn(ctx context.Context, l *rate.Limiter) *rateError {
+	r := l.Reserve()
+	d := r.Delay()
+	if !r.OK() || d > maxRateWait {
+		r.Cancel()
+		return &rateError{retryAfter: d.Round(time.Second)}
+	}
+	if d == 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel()
+		return &rateError{}
+	}
 }

@@ -30,6 +30,7 @@ type Loaders struct {
 	TransferExec     *dataloader.Loader[TransferKey, *source.TransferExecutionDetails]
 	Workflow         *dataloader.Loader[RegionKey, *model.TransferWorkflow]
 
+	unshared bool
 	pages    *dataloader.Loader[pageKey, any]
 	fetchers sync.Map // listing fingerprint -> func(ctx, token, size) (any, error)
 }
@@ -63,6 +64,7 @@ func (f *Factory) New() *Loaders {
 			return src.DescribeWorkflow(ctx, k.Region, k.ID)
 		}, nil}),
 	}
+	l.unshared = f.unshared
 	l.pages = dataloader.NewBatchedLoader(l.fetchPages, dataloader.WithBatchCapacity[pageKey, any](1))
 	return l
 }
@@ -78,6 +80,9 @@ type pageKey struct {
 // twice in one request, such as by two aliased fields, cost one call.
 func Shared[T any](ctx context.Context, l relay.Listing[T]) relay.Listing[T] {
 	ls := For(ctx)
+	if ls.unshared {
+		return l
+	}
 	fetch := l.Fetch
 	ls.fetchers.LoadOrStore(l.Fingerprint, func(ctx context.Context, token string, size int) (any, error) {
 		return fetch(ctx, token, size)
