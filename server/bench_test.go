@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +89,49 @@ func benchWalk(b *testing.B, m *Main) {
 	b.ReportMetric(float64(sdkTime.Microseconds())/float64(b.N)/1000, "sdk-ms/walk")
 	b.ReportMetric(float64(gwTime.Microseconds())/float64(b.N)/1000, "gateway-ms/walk")
 	b.ReportMetric(float64(gwTime)/float64(sdkTime), "gateway/sdk")
+}
+
+// BenchmarkLoaders runs the query of 100 map runs with status, state machine
+// and execution, with 20 ms added to every emulated call: without loaders
+// (every field of every item calls AWS itself), with loaders but no cache
+// across requests, and with both. It reports upstream calls and time per
+// query.
+//
+//	go test ./server -run '^$' -bench Loaders -benchtime 10x
+func BenchmarkLoaders(b *testing.B) {
+	for _, tc := range []struct {
+		name      string
+		unshared  bool
+		cacheSize int
+	}{
+		{"without-loaders", true, 0},
+		{"loaders", false, 0},
+		{"loaders+cache", false, 10000},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			m := startGatewayWith(b, func(m *Main) { m.unshared = tc.unshared }, func(c *Config) { c.DetailCacheSize = tc.cacheSize })
+			big := largest(b, m, "stepfunctions")
+			if err := m.Emulator.SetFaults(awsemu.Faults{LatencyMs: 20}); err != nil {
+				b.Fatal(err)
+			}
+			m.Emulator.ResetStats()
+			for b.Loop() {
+				data, errs := queryMapRuns(b, m, big.ID, 100)
+				if len(errs) > 0 || len(data.StepFunctionsMapRuns.Nodes) != 100 {
+					b.Fatalf("errors %+v", errs)
+				}
+			}
+			total := int64(0)
+			for op, n := range m.Emulator.Stats() {
+				total += n
+				b.ReportMetric(float64(n)/float64(b.N), shortOp(op)+"/query")
+			}
+			b.ReportMetric(float64(total)/float64(b.N), "calls/query")
+		})
+	}
+}
+
+func shortOp(op string) string {
+	_, name, _ := strings.Cut(op, ".")
+	return name
 }

@@ -25,6 +25,12 @@ func TestMain(m *testing.M) {
 // port 0, for one test. The retryer makes one attempt unless the test says.
 func startGateway(t testing.TB, mutate ...func(*Config)) *Main {
 	t.Helper()
+	return startGatewayWith(t, nil, mutate...)
+}
+
+// startGatewayWith is startGateway with a hook on Main's test-only fields.
+func startGatewayWith(t testing.TB, hook func(*Main), mutate ...func(*Config)) *Main {
+	t.Helper()
 	cfg, err := ParseFlags([]string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0", "-emulator-seed", "7", "-aws-max-attempts", "1"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +39,9 @@ func startGateway(t testing.TB, mutate ...func(*Config)) *Main {
 		f(&cfg)
 	}
 	m := &Main{Config: cfg}
+	if hook != nil {
+		hook(m)
+	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
