@@ -41,6 +41,17 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ExecutionConnection struct {
+		Edges    func(childComplexity int) int
+		Nodes    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ExecutionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ImageBuilderWorkflowExecution struct {
 		EndTime                 func(childComplexity int) int
 		EndedAt                 func(childComplexity int) int
@@ -210,9 +221,12 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Executions                     func(childComplexity int, sources []*model.ExecutionSourceInput, statuses []model.ExecutionStatus, first *int, after *string) int
 		ImageBuilderWorkflowExecutions func(childComplexity int, imageBuildVersionArn string, first *int, after *string) int
 		IotJobExecutions               func(childComplexity int, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) int
 		LambdaDurableExecutions        func(childComplexity int, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) int
+		Node                           func(childComplexity int, id string) int
+		Nodes                          func(childComplexity int, ids []string) int
 		StepFunctionsMapRuns           func(childComplexity int, executionArn string, first *int, after *string) int
 		TransferExecutions             func(childComplexity int, workflowID string, region *string, first *int, after *string) int
 	}
@@ -398,6 +412,9 @@ type LambdaDurableExecutionResolver interface {
 	Version(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error)
 }
 type QueryResolver interface {
+	Executions(ctx context.Context, sources []*model.ExecutionSourceInput, statuses []model.ExecutionStatus, first *int, after *string) (*model.ExecutionConnection, error)
+	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error)
 	ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error)
 	StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error)
@@ -443,6 +460,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ExecutionConnection.edges":
+		if e.ComplexityRoot.ExecutionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExecutionConnection.Edges(childComplexity), true
+	case "ExecutionConnection.nodes":
+		if e.ComplexityRoot.ExecutionConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExecutionConnection.Nodes(childComplexity), true
+	case "ExecutionConnection.pageInfo":
+		if e.ComplexityRoot.ExecutionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExecutionConnection.PageInfo(childComplexity), true
+
+	case "ExecutionEdge.cursor":
+		if e.ComplexityRoot.ExecutionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExecutionEdge.Cursor(childComplexity), true
+	case "ExecutionEdge.node":
+		if e.ComplexityRoot.ExecutionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExecutionEdge.Node(childComplexity), true
 
 	case "ImageBuilderWorkflowExecution.endTime":
 		if e.ComplexityRoot.ImageBuilderWorkflowExecution.EndTime == nil {
@@ -1151,6 +1200,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.executions":
+		if e.ComplexityRoot.Query.Executions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_executions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Executions(childComplexity, args["sources"].([]*model.ExecutionSourceInput), args["statuses"].([]model.ExecutionStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Query.imageBuilderWorkflowExecutions":
 		if e.ComplexityRoot.Query.ImageBuilderWorkflowExecutions == nil {
 			break
@@ -1185,6 +1245,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LambdaDurableExecutions(childComplexity, args["functionName"].(string), args["region"].(*string), args["qualifier"].(*string), args["durableExecutionName"].(*string), args["statuses"].([]model.LambdaDurableExecutionStatus), args["startedAfter"].(*time.Time), args["startedBefore"].(*time.Time), args["reverseOrder"].(*bool), args["first"].(*int), args["after"].(*string)), true
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.stepFunctionsMapRuns":
 		if e.ComplexityRoot.Query.StepFunctionsMapRuns == nil {
 			break
@@ -1823,7 +1905,9 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap()
+	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputExecutionSourceInput,
+	)
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -2356,9 +2440,57 @@ type TransferExecutionConnection {
   pageInfo: PageInfo!
 }
 
+# ------------------------------------------------------------- Federation
+
+"""
+One resource whose executions to list: exactly one of the five resource
+fields, and optionally the region (for a resource named by ARN, the ARN's
+region; a different region is BAD_USER_INPUT).
+"""
+input ExecutionSourceInput {
+  lambdaFunctionName: String
+  imageBuildVersionArn: String
+  stepFunctionsExecutionArn: String
+  iotJobId: String
+  transferWorkflowId: String
+  region: String
+}
+
+type ExecutionEdge {
+  cursor: String!
+  node: Execution!
+}
+
+type ExecutionConnection {
+  edges: [ExecutionEdge!]!
+  nodes: [Execution!]!
+  pageInfo: PageInfo!
+}
+
 # ------------------------------------------------------------------ Query
 
 type Query {
+  """
+  The executions of several resources, of any services and regions, merged
+  newest first by start time (an IoT execution still queued by its queue
+  time). Executions with no time at all (Transfer's, which are all in
+  progress) come first, in the order of sources. Ties keep the order of
+  sources. The cursor holds the position in every source: a walk at any page
+  size yields every execution once. A source that fails is named in an error
+  and the others are still served.
+
+  statuses filters on the normalized status: Lambda and IoT filter upstream;
+  map runs are described to learn their status (DescribeMapRun per map run
+  scanned).
+  """
+  executions(sources: [ExecutionSourceInput!]!, statuses: [ExecutionStatus!], first: Int = 20, after: String): ExecutionConnection
+
+  "Refetches an execution by its global id (NOT_FOUND if it no longer exists; BAD_USER_INPUT if the id is malformed)."
+  node(id: ID!): Node
+
+  "Refetches executions by global id, in the order of ids: null, with an error at its index, for one that fails."
+  nodes(ids: [ID!]!): [Node]!
+
   """
   Durable executions of a Lambda function, newest first; oldest first with
   reverseOrder: true (AWS's ReverseOrder, as the current Lambda API model
@@ -2414,6 +2546,28 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_ExecutionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExecutionConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ExecutionConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExecutionConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExecutionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExecutionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ExecutionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ExecutionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExecutionEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_ImageBuilderWorkflowExecution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3219,6 +3373,44 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_executions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sources",
+		func(ctx context.Context, v any) ([]*model.ExecutionSourceInput, error) {
+			return ec.unmarshalNExecutionSourceInput2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionSourceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sources"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "statuses",
+		func(ctx context.Context, v any) ([]model.ExecutionStatus, error) {
+			return ec.unmarshalOExecutionStatus2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatusᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statuses"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_imageBuilderWorkflowExecutions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3381,6 +3573,34 @@ func (ec *executionContext) field_Query_lambdaDurableExecutions_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_stepFunctionsMapRuns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3508,6 +3728,157 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ExecutionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ExecutionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExecutionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ExecutionEdge) graphql.Marshaler {
+			return ec.marshalNExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExecutionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExecutionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExecutionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExecutionConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ExecutionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExecutionConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Execution) graphql.Marshaler {
+			return ec.marshalNExecution2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExecutionConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExecutionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExecutionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ExecutionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExecutionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExecutionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExecutionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExecutionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ExecutionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExecutionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExecutionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExecutionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ExecutionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ExecutionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExecutionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Execution) graphql.Marshaler {
+			return ec.marshalNExecution2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExecutionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExecutionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _ImageBuilderWorkflowExecution_id(ctx context.Context, field graphql.CollectedField, obj *model.ImageBuilderWorkflowExecution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6348,6 +6719,138 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Query_executions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_executions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Executions(ctx, fc.Args["sources"].([]*model.ExecutionSourceInput), fc.Args["statuses"].([]model.ExecutionStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExecutionConnection) graphql.Marshaler {
+			return ec.marshalOExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_executions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExecutionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_executions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_lambdaDurableExecutions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10175,6 +10678,71 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputExecutionSourceInput(ctx context.Context, obj any) (model.ExecutionSourceInput, error) {
+	var it model.ExecutionSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lambdaFunctionName", "imageBuildVersionArn", "stepFunctionsExecutionArn", "iotJobId", "transferWorkflowId", "region"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lambdaFunctionName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lambdaFunctionName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LambdaFunctionName = data
+		case "imageBuildVersionArn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageBuildVersionArn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageBuildVersionArn = data
+		case "stepFunctionsExecutionArn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stepFunctionsExecutionArn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StepFunctionsExecutionArn = data
+		case "iotJobId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iotJobId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IotJobID = data
+		case "transferWorkflowId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferWorkflowId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferWorkflowID = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		}
+	}
+	return it, nil
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -10283,6 +10851,97 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var executionConnectionImplementors = []string{"ExecutionConnection"}
+
+func (ec *executionContext) _ExecutionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ExecutionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, executionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExecutionConnection")
+		case "edges":
+			out.Values[i] = ec._ExecutionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ExecutionConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExecutionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var executionEdgeImplementors = []string{"ExecutionEdge"}
+
+func (ec *executionContext) _ExecutionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ExecutionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, executionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExecutionEdge")
+		case "cursor":
+			out.Values[i] = ec._ExecutionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ExecutionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
 
 var imageBuilderWorkflowExecutionImplementors = []string{"ImageBuilderWorkflowExecution", "Execution", "Node"}
 
@@ -11831,6 +12490,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "executions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_executions(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "node":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_node(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "nodes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_nodes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "lambdaDurableExecutions":
 			field := field
 
@@ -14062,6 +14787,58 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNExecution2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecution(ctx context.Context, sel ast.SelectionSet, v model.Execution) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Execution(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExecution2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Execution) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExecution2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecution(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExecutionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionEdge(ctx context.Context, sel ast.SelectionSet, v *model.ExecutionEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ExecutionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNExecutionService2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionService(ctx context.Context, v any) (model.ExecutionService, error) {
 	var res model.ExecutionService
 	err := res.UnmarshalGQL(v)
@@ -14069,6 +14846,35 @@ func (ec *executionContext) unmarshalNExecutionService2githubᚗcomᚋexecgraph�
 }
 
 func (ec *executionContext) marshalNExecutionService2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionService(ctx context.Context, sel ast.SelectionSet, v model.ExecutionService) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNExecutionSourceInput2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionSourceInputᚄ(ctx context.Context, v any) ([]*model.ExecutionSourceInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ExecutionSourceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExecutionSourceInput2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionSourceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNExecutionSourceInput2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionSourceInput(ctx context.Context, v any) (*model.ExecutionSourceInput, error) {
+	res, err := ec.unmarshalInputExecutionSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx context.Context, v any) (model.ExecutionStatus, error) {
+	var res model.ExecutionStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx context.Context, sel ast.SelectionSet, v model.ExecutionStatus) graphql.Marshaler {
 	return v
 }
 
@@ -14086,6 +14892,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNImageBuilderWorkflowExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowExecution) graphql.Marshaler {
@@ -14330,6 +15165,16 @@ func (ec *executionContext) unmarshalNLambdaDurableExecutionStatus2githubᚗcom�
 
 func (ec *executionContext) marshalNLambdaDurableExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionStatus(ctx context.Context, sel ast.SelectionSet, v model.LambdaDurableExecutionStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -14642,6 +15487,49 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOExecutionConnection2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionConnection(ctx context.Context, sel ast.SelectionSet, v *model.ExecutionConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExecutionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExecutionStatus2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatusᚄ(ctx context.Context, v any) ([]model.ExecutionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ExecutionStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExecutionStatus2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ExecutionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOExecutionStatus2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx context.Context, v any) (*model.ExecutionStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -14869,6 +15757,13 @@ func (ec *executionContext) marshalOLambdaDurableExecutionStatus2ᚕgithubᚗcom
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalONode2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOStepFunctionsExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsExecution(ctx context.Context, sel ast.SelectionSet, v *model.StepFunctionsExecution) graphql.Marshaler {

@@ -44,6 +44,11 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	c.Query.LambdaDurableExecutions = func(child int, _ string, _, _, _ *string, _ []model.LambdaDurableExecutionStatus, _, _ *time.Time, _ *bool, first *int, _ *string) int {
 		return listingCost(child, first)
 	}
+	c.Query.Executions = func(child int, sources []*model.ExecutionSourceInput, _ []model.ExecutionStatus, first *int, _ *string) int {
+		return len(sources) - 1 + listingCost(child, first)
+	}
+	c.Query.Node = func(child int, _ string) int { return child + 1 }
+	c.Query.Nodes = func(child int, ids []string) int { return len(ids) * (child + 1) }
 	return awsCost{graph.NewExecutableSchema(graph.Config{Resolvers: r, Complexity: c})}
 }
 

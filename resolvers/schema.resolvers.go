@@ -9,8 +9,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/federate"
 	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/source"
 )
@@ -75,6 +77,57 @@ func (r *lambdaDurableExecutionResolver) Error(ctx context.Context, obj *model.L
 // Version is the resolver for the version field.
 func (r *lambdaDurableExecutionResolver) Version(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
 	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Version })
+}
+
+// Executions is the resolver for the executions field.
+func (r *queryResolver) Executions(ctx context.Context, sources []*model.ExecutionSourceInput, statuses []model.ExecutionStatus, first *int, after *string) (*model.ExecutionConnection, error) {
+	srcs, err := federate.Sources(sources)
+	if err != nil {
+		return nil, err
+	}
+	m, owner := federate.Executions(ctx, r.Source, srcs, statuses)
+	n := defaultFirst
+	if first != nil {
+		n = *first
+	}
+	c, failures, err := m.Page(ctx, n, after)
+	if err != nil {
+		return nil, err
+	}
+	reported := map[int]bool{}
+	for _, f := range failures {
+		if i := owner[f.Index]; !reported[i] {
+			reported[i] = true
+			graphql.AddError(ctx, federate.SourceFailed(i, srcs[i], f.Err))
+		}
+	}
+	edges, nodes, info := connection(c, func(cur string, n model.Execution) *model.ExecutionEdge {
+		return &model.ExecutionEdge{Cursor: cur, Node: n}
+	})
+	return &model.ExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+}
+
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	return federate.Node(ctx, id)()
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	thunks := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		thunks[i] = federate.Node(ctx, id)
+	}
+	out := make([]model.Node, len(ids))
+	for i, thunk := range thunks {
+		n, err := thunk()
+		if err != nil {
+			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i)), err)
+			continue
+		}
+		out[i] = n
+	}
+	return out, nil
 }
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.

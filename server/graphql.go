@@ -62,6 +62,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		if ae.RetryAfter > 0 {
 			gerr.Extensions["retryAfter"] = int(ae.RetryAfter.Seconds())
 		}
+		for k, v := range ae.Extra {
+			gerr.Extensions[k] = v
+		}
 		if ae.Code == apperr.Internal && ae.Err != nil {
 			slog.Error("internal error", "path", gerr.Path.String(), "err", ae.Err)
 		}

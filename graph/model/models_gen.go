@@ -33,6 +33,29 @@ type Node interface {
 	GetID() string
 }
 
+type ExecutionConnection struct {
+	Edges    []*ExecutionEdge `json:"edges"`
+	Nodes    []Execution      `json:"nodes"`
+	PageInfo *PageInfo        `json:"pageInfo"`
+}
+
+type ExecutionEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   Execution `json:"node"`
+}
+
+// One resource whose executions to list: exactly one of the five resource
+// fields, and optionally the region (for a resource named by ARN, the ARN's
+// region; a different region is BAD_USER_INPUT).
+type ExecutionSourceInput struct {
+	LambdaFunctionName        *string `json:"lambdaFunctionName,omitempty"`
+	ImageBuildVersionArn      *string `json:"imageBuildVersionArn,omitempty"`
+	StepFunctionsExecutionArn *string `json:"stepFunctionsExecutionArn,omitempty"`
+	IotJobID                  *string `json:"iotJobId,omitempty"`
+	TransferWorkflowID        *string `json:"transferWorkflowId,omitempty"`
+	Region                    *string `json:"region,omitempty"`
+}
+
 // An EC2 Image Builder workflow execution (ListWorkflowExecutions).
 type ImageBuilderWorkflowExecution struct {
 	ID                  string           `json:"id"`

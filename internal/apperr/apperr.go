@@ -28,11 +28,12 @@ const (
 // Error is an error with a client-facing code and message.
 type Error struct {
 	Code       Code
-	Message    string        // safe for clients
-	Service    string        // the AWS service involved, if any
-	RequestID  string        // the AWS request id, if any
-	RetryAfter time.Duration // when AWS said, for THROTTLED
-	Err        error         // the cause, for logs only
+	Message    string         // safe for clients
+	Service    string         // the AWS service involved, if any
+	RequestID  string         // the AWS request id, if any
+	RetryAfter time.Duration  // when AWS said, for THROTTLED
+	Extra      map[string]any // more extensions, such as the index of a failed source
+	Err        error          // the cause, for logs only
 }
 
 func (e *Error) Error() string {

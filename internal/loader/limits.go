@@ -17,16 +17,16 @@ type Limit struct {
 // loaders call, used as client-side token buckets on the aws backend, so
 // that a page of 1000 items does not run into AWS throttling.
 var AWSQuotas = map[string]Limit{
-	"stepfunctions.DescribeMapRun":            {Burst: 200, PerSecond: 1},
-	"stepfunctions.DescribeExecution":         {Burst: 250, PerSecond: 20},
-	"stepfunctions.DescribeStateMachine":      {Burst: 200, PerSecond: 20},
-	"iot.DescribeJobExecution":                {Burst: 10, PerSecond: 10},
-	"iot.DescribeJob":                         {Burst: 10, PerSecond: 10},
-	"iot.DescribeThing":                       {Burst: 10, PerSecond: 10},
-	"lambda.GetDurableExecution":              {Burst: 15, PerSecond: 15},
-	"transfer.DescribeExecution":              {Burst: 10, PerSecond: 10},
-	"transfer.DescribeWorkflow":               {Burst: 10, PerSecond: 10},
-	"imagebuilder.ListWorkflowStepExecutions": {Burst: 20, PerSecond: 20},
+	"stepfunctions.DescribeMapRun":       {Burst: 200, PerSecond: 1},
+	"stepfunctions.DescribeExecution":    {Burst: 250, PerSecond: 20},
+	"stepfunctions.DescribeStateMachine": {Burst: 200, PerSecond: 20},
+	"iot.DescribeJobExecution":           {Burst: 10, PerSecond: 10},
+	"iot.DescribeJob":                    {Burst: 10, PerSecond: 10},
+	"iot.DescribeThing":                  {Burst: 10, PerSecond: 10},
+	"lambda.GetDurableExecution":         {Burst: 15, PerSecond: 15},
+	"transfer.DescribeExecution":         {Burst: 10, PerSecond: 10},
+	"transfer.DescribeWorkflow":          {Burst: 10, PerSecond: 10},
+	"imagebuilder.GetWorkflowExecution":  {Burst: 20, PerSecond: 20},
 }
 
 // ParseLimits parses "service.Operation=burst/perSecond" entries separated

@@ -29,6 +29,7 @@ type Loaders struct {
 	Thing            *dataloader.Loader[RegionKey, *model.IoTThing]
 	TransferExec     *dataloader.Loader[TransferKey, *source.TransferExecutionDetails]
 	Workflow         *dataloader.Loader[RegionKey, *model.TransferWorkflow]
+	WorkflowExec     *dataloader.Loader[RegionKey, *model.ImageBuilderWorkflowExecution] // Image Builder
 
 	unshared bool
 	pages    *dataloader.Loader[pageKey, any]
@@ -64,6 +65,11 @@ func (f *Factory) New() *Loaders {
 			return src.DescribeWorkflow(ctx, k.Region, k.ID)
 		}, nil}),
 	}
+	ibEnded := func(e *model.ImageBuilderWorkflowExecution) bool { return e.EndedAt != nil }
+	l.WorkflowExec = newLoader(f, describer[RegionKey, *model.ImageBuilderWorkflowExecution]{"imagebuilder", "GetWorkflowExecution",
+		func(ctx context.Context, k RegionKey) (*model.ImageBuilderWorkflowExecution, error) {
+			return src.GetWorkflowExecution(ctx, k.Region, k.ID)
+		}, ibEnded})
 	l.unshared = f.unshared
 	l.pages = dataloader.NewBatchedLoader(l.fetchPages, dataloader.WithBatchCapacity[pageKey, any](1))
 	return l

@@ -18,7 +18,7 @@ const imageBuilderMaxPage = 25
 // WorkflowExecutions is the listing of the workflow executions of an EC2
 // Image Builder image build version, newest first, in the ARN's region.
 func (s *Source) WorkflowExecutions(imageBuildVersionArn string) relay.Listing[*model.ImageBuilderWorkflowExecution] {
-	region := s.region(arnRegion(imageBuildVersionArn))
+	region := s.region(ARNRegion(imageBuildVersionArn))
 	client := s.imagebuilder.get(s.cfg, region)
 	return relay.Listing[*model.ImageBuilderWorkflowExecution]{
 		Fingerprint: relay.Fingerprint("imagebuilder", region, imageBuildVersionArn),
@@ -113,4 +113,19 @@ func (s *Source) WorkflowSteps(region, workflowExecutionID string) relay.Listing
 			return page, nil
 		},
 	}
+}
+
+// GetWorkflowExecution gets a workflow execution by id, as its list item.
+func (s *Source) GetWorkflowExecution(ctx context.Context, region, workflowExecutionID string) (*model.ImageBuilderWorkflowExecution, error) {
+	region = s.region(region)
+	out, err := s.imagebuilder.get(s.cfg, region).GetWorkflowExecution(ctx, &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: &workflowExecutionID})
+	if err != nil {
+		return nil, call{"imagebuilder", "GetWorkflowExecution", "workflow execution " + workflowExecutionID, false}.translate(err)
+	}
+	return workflowExecution(region, deref(out.ImageBuildVersionArn), types.WorkflowExecutionMetadata{
+		WorkflowExecutionId: out.WorkflowExecutionId, WorkflowBuildVersionArn: out.WorkflowBuildVersionArn, Type: out.Type,
+		Status: out.Status, Message: out.Message, TotalStepCount: out.TotalStepCount, TotalStepsSucceeded: out.TotalStepsSucceeded,
+		TotalStepsFailed: out.TotalStepsFailed, TotalStepsSkipped: out.TotalStepsSkipped, StartTime: out.StartTime,
+		EndTime: out.EndTime, ParallelGroup: out.ParallelGroup,
+	}), nil
 }

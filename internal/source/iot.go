@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
 
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/gid"
 	"github.com/execgraph/execgraph/internal/relay"
 )
@@ -99,8 +100,11 @@ type JobExecutionKey struct {
 	ExecutionNumber          int64 // 0: the latest
 }
 
-// JobExecutionDetails is what DescribeJobExecution adds to a job execution.
+// JobExecutionDetails is what DescribeJobExecution tells of a job
+// execution: the list item (for refetching by id; DescribeJobExecution
+// reports no retryAttempt) and the fields the list leaves out.
 type JobExecutionDetails struct {
+	Item                             *model.IoTJobExecution
 	StatusDetails                    []*model.KeyValue
 	ForceCanceled                    *bool
 	VersionNumber                    *int
@@ -121,15 +125,21 @@ func (s *Source) DescribeJobExecution(ctx context.Context, k JobExecutionKey) (*
 	if err != nil {
 		return nil, call{"iot", "DescribeJobExecution", "execution of job " + k.JobID + " on thing " + k.ThingName, false}.translate(err)
 	}
-	d := &JobExecutionDetails{}
-	if e := out.Execution; e != nil {
-		if e.StatusDetails != nil {
-			d.StatusDetails = keyValues(e.StatusDetails.DetailsMap)
-		}
-		d.ForceCanceled = e.ForceCanceled
-		d.VersionNumber = intp(e.VersionNumber)
-		d.ApproximateSecondsBeforeTimedOut = int64pp(e.ApproximateSecondsBeforeTimedOut)
-		d.terminal = iotTerminal[e.Status]
+	e := out.Execution
+	if e == nil {
+		return nil, apperr.New(apperr.NotFound, "execution of job %s on thing %s not found", k.JobID, k.ThingName)
+	}
+	d := &JobExecutionDetails{
+		Item: jobExecution(s.region(k.Region), k.JobID, types.JobExecutionSummaryForJob{ThingArn: e.ThingArn,
+			JobExecutionSummary: &types.JobExecutionSummary{Status: e.Status, QueuedAt: e.QueuedAt, StartedAt: e.StartedAt,
+				LastUpdatedAt: e.LastUpdatedAt, ExecutionNumber: e.ExecutionNumber}}),
+		ForceCanceled:                    e.ForceCanceled,
+		VersionNumber:                    intp(e.VersionNumber),
+		ApproximateSecondsBeforeTimedOut: int64pp(e.ApproximateSecondsBeforeTimedOut),
+		terminal:                         iotTerminal[e.Status],
+	}
+	if e.StatusDetails != nil {
+		d.StatusDetails = keyValues(e.StatusDetails.DetailsMap)
 	}
 	return d, nil
 }

@@ -53,7 +53,7 @@ func (f LambdaFilter) fingerprint(region string) string {
 func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDurableExecution] {
 	region := s.region(f.Region)
 	if f.Region == "" {
-		region = s.region(arnRegion(f.FunctionName))
+		region = s.region(ARNRegion(f.FunctionName))
 	}
 	client := s.lambda.get(s.cfg, region)
 	in := lambda.ListDurableExecutionsByFunctionInput{
@@ -94,7 +94,7 @@ func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDu
 
 func durableExecution(region string, it types.Execution) *model.LambdaDurableExecution {
 	arn := deref(it.DurableExecutionArn)
-	if r := arnRegion(arn); r != "" {
+	if r := ARNRegion(arn); r != "" {
 		region = r
 	}
 	return &model.LambdaDurableExecution{
@@ -114,8 +114,11 @@ func durableExecution(region string, it types.Execution) *model.LambdaDurableExe
 	}
 }
 
-// DurableExecutionDetails is what GetDurableExecution adds to an execution.
+// DurableExecutionDetails is what GetDurableExecution tells of an
+// execution: the list item (for refetching by id) and the fields the list
+// leaves out.
 type DurableExecutionDetails struct {
+	Item         *model.LambdaDurableExecution
 	InputPayload *string
 	Result       *string
 	Error        *model.LambdaDurableExecutionError
@@ -128,11 +131,17 @@ func (d *DurableExecutionDetails) Terminal() bool { return d.terminal }
 
 // GetDurableExecution gets a durable execution in the region of its ARN.
 func (s *Source) GetDurableExecution(ctx context.Context, arn string) (*DurableExecutionDetails, error) {
-	out, err := s.lambda.get(s.cfg, s.region(arnRegion(arn))).GetDurableExecution(ctx, &lambda.GetDurableExecutionInput{DurableExecutionArn: &arn})
+	out, err := s.lambda.get(s.cfg, s.region(ARNRegion(arn))).GetDurableExecution(ctx, &lambda.GetDurableExecutionInput{DurableExecutionArn: &arn})
 	if err != nil {
 		return nil, call{"lambda", "GetDurableExecution", "durable execution " + arn, false}.translate(err)
 	}
-	d := &DurableExecutionDetails{InputPayload: out.InputPayload, Result: out.Result, Version: out.Version, terminal: out.Status != types.ExecutionStatusRunning}
+	item := durableExecution(s.region(ARNRegion(arn)), types.Execution{DurableExecutionArn: out.DurableExecutionArn,
+		DurableExecutionName: out.DurableExecutionName, FunctionArn: out.FunctionArn, StartTimestamp: out.StartTimestamp,
+		EndTimestamp: out.EndTimestamp, Status: out.Status})
+	if c := out.DurableConfig; c != nil {
+		item.KmsKeyArn = c.KMSKeyArn
+	}
+	d := &DurableExecutionDetails{Item: item, InputPayload: out.InputPayload, Result: out.Result, Version: out.Version, terminal: out.Status != types.ExecutionStatusRunning}
 	if e := out.Error; e != nil {
 		d.Error = &model.LambdaDurableExecutionError{ErrorType: e.ErrorType, ErrorMessage: e.ErrorMessage, ErrorData: e.ErrorData, StackTrace: e.StackTrace}
 	}

@@ -73,9 +73,9 @@ func (p *perRegion[C]) get(cfg aws.Config, region string) C {
 	return c
 }
 
-// arnRegion returns the region field of an ARN
+// ARNRegion returns the region field of an ARN
 // (arn:partition:service:region:account:resource), or "" if s is not one.
-func arnRegion(s string) string {
+func ARNRegion(s string) string {
 	parts := strings.SplitN(s, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
 		return ""

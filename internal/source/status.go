@@ -1,6 +1,10 @@
 package source
 
-import "github.com/execgraph/execgraph/graph/model"
+import (
+	"slices"
+
+	"github.com/execgraph/execgraph/graph/model"
+)
 
 // nativeStatuses maps each service's status values to the normalized status
 // (DESIGN.md, "Normalized status").
@@ -50,4 +54,17 @@ func nativeOf[S ~string](s S) *string {
 	}
 	v := string(s)
 	return &v
+}
+
+// NativeStatuses returns the service's native statuses that normalize to
+// one of statuses, sorted.
+func NativeStatuses(svc model.ExecutionService, statuses []model.ExecutionStatus) []string {
+	var out []string
+	for native, st := range nativeStatuses[svc] {
+		if slices.Contains(statuses, st) {
+			out = append(out, native)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

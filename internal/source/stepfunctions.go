@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -18,7 +19,7 @@ const sfnMaxPage = 1000
 // MapRuns is the listing of the Distributed Map runs of a Step Functions
 // execution, newest first, in the region of the execution's ARN.
 func (s *Source) MapRuns(executionArn string) relay.Listing[*model.StepFunctionsMapRun] {
-	region := s.region(arnRegion(executionArn))
+	region := s.region(ARNRegion(executionArn))
 	client := s.sfn.get(s.cfg, region)
 	return relay.Listing[*model.StepFunctionsMapRun]{
 		Fingerprint: relay.Fingerprint("stepfunctions", region, executionArn),
@@ -53,8 +54,10 @@ func mapRun(region string, it types.MapRunListItem) *model.StepFunctionsMapRun {
 	}
 }
 
-// MapRunDetails is what DescribeMapRun adds to a map run.
+// MapRunDetails is what DescribeMapRun tells of a map run: the list item
+// (for refetching by id) and the fields the list leaves out.
 type MapRunDetails struct {
+	Item                       *model.StepFunctionsMapRun
 	Status                     *model.ExecutionStatus
 	NativeStatus               *string
 	ItemCounts                 *model.StepFunctionsMapRunCounts
@@ -72,11 +75,17 @@ func (d *MapRunDetails) Terminal() bool { return d.terminal }
 
 // DescribeMapRun describes a map run in the region of its ARN.
 func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunDetails, error) {
-	out, err := s.sfn.get(s.cfg, s.region(arnRegion(mapRunArn))).DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRunArn})
+	out, err := s.sfn.get(s.cfg, s.region(ARNRegion(mapRunArn))).DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRunArn})
 	if err != nil {
 		return nil, call{"stepfunctions", "DescribeMapRun", "map run " + mapRunArn, false}.translate(err)
 	}
+	region := s.region(ARNRegion(mapRunArn))
+	item := mapRun(region, types.MapRunListItem{ExecutionArn: out.ExecutionArn, MapRunArn: out.MapRunArn, StartDate: out.StartDate,
+		StopDate: out.StopDate, StateMachineArn: stateMachineOf(deref(out.ExecutionArn))})
+	item.Status = Normalize(model.ExecutionServiceStepfunctions, string(out.Status))
+	item.NativeStatus = nativeOf(out.Status)
 	return &MapRunDetails{
+		Item:                       item,
 		Status:                     Normalize(model.ExecutionServiceStepfunctions, string(out.Status)),
 		NativeStatus:               nativeOf(out.Status),
 		ItemCounts:                 mapRunCounts(out.ItemCounts),
@@ -88,6 +97,18 @@ func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunD
 		RedriveDate:                out.RedriveDate,
 		terminal:                   out.Status != types.MapRunStatusRunning,
 	}, nil
+}
+
+// stateMachineOf returns the ARN of the state machine of an execution ARN
+// (arn:aws:states:region:account:execution:machine:name), which is what
+// ListMapRuns reports as a map run's stateMachineArn; nil if it is none.
+func stateMachineOf(executionArn string) *string {
+	parts := strings.Split(executionArn, ":")
+	if len(parts) != 8 || parts[5] != "execution" {
+		return nil
+	}
+	arn := strings.Join(parts[:5], ":") + ":stateMachine:" + parts[6]
+	return &arn
 }
 
 // mapRunCounts maps item counts; execution counts have the same members.
@@ -105,7 +126,7 @@ func mapRunCounts(c *types.MapRunItemCounts) *model.StepFunctionsMapRunCounts {
 // DescribeExecution describes a Step Functions execution in the region of
 // its ARN; an execution that is not RUNNING never changes again.
 func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*model.StepFunctionsExecution, error) {
-	out, err := s.sfn.get(s.cfg, s.region(arnRegion(executionArn))).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &executionArn})
+	out, err := s.sfn.get(s.cfg, s.region(ARNRegion(executionArn))).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &executionArn})
 	if err != nil {
 		return nil, call{"stepfunctions", "DescribeExecution", "execution " + executionArn, false}.translate(err)
 	}
@@ -122,7 +143,7 @@ func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*m
 
 // DescribeStateMachine describes a state machine in the region of its ARN.
 func (s *Source) DescribeStateMachine(ctx context.Context, stateMachineArn string) (*model.StepFunctionsStateMachine, error) {
-	out, err := s.sfn.get(s.cfg, s.region(arnRegion(stateMachineArn))).DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &stateMachineArn})
+	out, err := s.sfn.get(s.cfg, s.region(ARNRegion(stateMachineArn))).DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &stateMachineArn})
 	if err != nil {
 		return nil, call{"stepfunctions", "DescribeStateMachine", "state machine " + stateMachineArn, false}.translate(err)
 	}

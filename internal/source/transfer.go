@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/transfer/types"
 
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/gid"
 	"github.com/execgraph/execgraph/internal/relay"
 )
@@ -66,8 +67,11 @@ func transferExecution(region, workflowID string, it types.ListedExecution) *mod
 	return e
 }
 
-// TransferExecutionDetails is what DescribeExecution adds to an execution.
+// TransferExecutionDetails is what DescribeExecution tells of an
+// execution: the list item (for refetching by id) and the fields the list
+// leaves out.
 type TransferExecutionDetails struct {
+	Item                 *model.TransferExecution
 	ExecutionRole        *string
 	PosixProfile         *model.TransferPosixProfile
 	LoggingConfiguration *model.TransferLoggingConfiguration
@@ -80,11 +84,13 @@ func (s *Source) DescribeTransferExecution(ctx context.Context, region, workflow
 	if err != nil {
 		return nil, call{"transfer", "DescribeExecution", "execution " + executionID + " of workflow " + workflowID, false}.translate(err)
 	}
-	d := &TransferExecutionDetails{}
 	e := out.Execution
 	if e == nil {
-		return d, nil
+		return nil, apperr.New(apperr.NotFound, "execution %s of workflow %s not found", executionID, workflowID)
 	}
+	d := &TransferExecutionDetails{}
+	d.Item = transferExecution(s.region(region), workflowID, types.ListedExecution{ExecutionId: e.ExecutionId,
+		InitialFileLocation: e.InitialFileLocation, ServiceMetadata: e.ServiceMetadata, Status: e.Status})
 	d.ExecutionRole = e.ExecutionRole
 	if p := e.PosixProfile; p != nil {
 		d.PosixProfile = &model.TransferPosixProfile{UID: int64pp(p.Uid), Gid: int64pp(p.Gid)}
