@@ -27,26 +27,32 @@ func exampleQuery(m *awsemu.Manifest) string {
 			}
 		}
 	}
-	return fmt.Sprintf(`%s
+	return fmt.Sprintf(`%[1]s
 # Page on with after: <pageInfo.endCursor>.
 query WhatRan {
-  stepFunctionsMapRuns(executionArn: %q, first: 5) {
-    edges { cursor node { mapRunArn stateMachineArn startedAt endedAt } }
+  # Everything that ran for five resources, newest first, with details.
+  executions(sources: [{lambdaFunctionName: %[3]q}, {stepFunctionsExecutionArn: %[2]q},
+                       {iotJobId: %[4]q}, {imageBuildVersionArn: %[5]q}, {transferWorkflowId: %[6]q}], first: 10) {
+    edges { node { __typename id service region status nativeStatus startedAt endedAt } }
     pageInfo { hasNextPage endCursor }
   }
-  lambdaDurableExecutions(functionName: %q, first: 5) {
+  stepFunctionsMapRuns(executionArn: %[2]q, first: 5) {
+    edges { cursor node { mapRunArn status itemCounts { total failed } stateMachine { name } startedAt endedAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+  lambdaDurableExecutions(functionName: %[3]q, first: 5) {
     nodes { durableExecutionName status nativeStatus startedAt endedAt }
     pageInfo { hasNextPage endCursor }
   }
-  iotJobExecutions(jobId: %q, first: 5) {
+  iotJobExecutions(jobId: %[4]q, first: 5) {
     nodes { thingArn status nativeStatus startedAt jobExecutionSummary { queuedAt executionNumber } }
     pageInfo { hasNextPage endCursor }
   }
-  imageBuilderWorkflowExecutions(imageBuildVersionArn: %q, first: 5) {
+  imageBuilderWorkflowExecutions(imageBuildVersionArn: %[5]q, first: 5) {
     nodes { workflowExecutionId type status nativeStatus startedAt totalStepCount }
     pageInfo { hasNextPage endCursor }
   }
-  transferExecutions(workflowId: %q, first: 5) {
+  transferExecutions(workflowId: %[6]q, first: 5) {
     nodes { executionId status initialFileLocation { s3FileLocation { bucket key } } }
     pageInfo { hasNextPage endCursor }
   }

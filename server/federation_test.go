@@ -308,6 +308,14 @@ func TestExecutionsSourceErrors(t *testing.T) {
 			t.Errorf("%s: errors %+v", name, errs)
 		}
 	}
+	// Cursors of another listing, of other statuses, or garbage.
+	p, _ := execPageOf(t, m, sources, []string{"FAILED"}, 2, nil)
+	single := *specOf("iot").page(t, m, largest(t, m, "iot"), 2, nil).PageInfo.EndCursor
+	for name, c := range map[string]string{"other statuses": *p.PageInfo.EndCursor, "a single listing's": single, "garbage": "bm9wZQ"} {
+		if _, errs := execPageOf(t, m, sources, nil, 5, &c); len(errs) != 1 || errs[0].code() != "INVALID_CURSOR" {
+			t.Errorf("%s cursor: errors %+v", name, errs)
+		}
+	}
 	if err := m.Emulator.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"transfer.ListExecutions"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -114,16 +114,17 @@ func Executions(ctx context.Context, src *source.Source, sources []Source, statu
 			add(i, l, true)
 		}
 	}
-	slices.Sort(statuses)
 	m.Fingerprint = relay.Fingerprint(append([]string{"executions", statusKey(statuses)}, fps...)...)
 	return m, owner
 }
 
+// statusKey names a status filter canonically (sorted, without repeats).
 func statusKey(statuses []model.ExecutionStatus) string {
 	parts := make([]string, len(statuses))
 	for i, s := range statuses {
 		parts[i] = string(s)
 	}
+	slices.Sort(parts)
 	return strings.Join(slices.Compact(parts), ",")
 }
 
