@@ -143,27 +143,29 @@ func erase[T model.Execution](l relay.Listing[T]) relay.Listing[model.Execution]
 
 // withMapRunStatus fills in the status of every map run of a page, which
 // the listing leaves out, through the DescribeMapRun loader (all at once).
+// The page may be shared with other fields of the request: it returns a
+// copy of each map run, never changing the shared ones.
 func withMapRunStatus(fetch relay.Fetcher[model.Execution]) relay.Fetcher[model.Execution] {
 	return func(ctx context.Context, token string, size int) (relay.Page[model.Execution], error) {
 		p, err := fetch(ctx, token, size)
 		if err != nil {
 			return p, err
 		}
-		l := loader.For(ctx).MapRun
-		runs := make([]*model.StepFunctionsMapRun, len(p.Items))
 		keys := make([]string, len(p.Items))
 		for i, it := range p.Items {
-			runs[i] = it.(*model.StepFunctionsMapRun)
-			keys[i] = runs[i].MapRunArn
+			keys[i] = it.(*model.StepFunctionsMapRun).MapRunArn
 		}
-		details, errs := l.LoadMany(ctx, keys)()
-		for i, d := range details {
+		details, errs := loader.For(ctx).MapRun.LoadMany(ctx, keys)()
+		out := relay.Page[model.Execution]{Next: p.Next, Items: make([]model.Execution, len(p.Items))}
+		for i, it := range p.Items {
 			if len(errs) > i && errs[i] != nil {
 				return relay.Page[model.Execution]{}, errs[i]
 			}
-			runs[i].Status, runs[i].NativeStatus = d.Status, d.NativeStatus
+			run := *it.(*model.StepFunctionsMapRun)
+			run.Status, run.NativeStatus = details[i].Status, details[i].NativeStatus
+			out.Items[i] = &run
 		}
-		return p, nil
+		return out, nil
 	}
 }
 
