@@ -26,6 +26,7 @@ type Config struct {
 	Concurrency      int           // -describe-concurrency
 	RateLimits       string        // -rate-limits
 	DetailCacheSize  int           // -detail-cache-size
+	CORSOrigins      string        // -cors-origins
 	MaxBodyBytes     int64         // -max-body-bytes
 	ReadTimeout      time.Duration // -read-timeout
 	WriteTimeout     time.Duration // -write-timeout
@@ -49,6 +50,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.IntVar(&c.Concurrency, "describe-concurrency", 16, "AWS detail calls in flight per service, across requests")
 	fs.StringVar(&c.RateLimits, "rate-limits", "", `client-side token buckets, "service.Operation=burst/perSecond,..." (added to AWS's documented quotas on -backend aws; "off": none)`)
 	fs.IntVar(&c.DetailCacheSize, "detail-cache-size", 10000, "details of ended executions kept across requests (0: none)")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", "", `origins allowed to call /graphql from a browser, comma-separated ("*": any; "": none)`)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
 	fs.DurationVar(&c.ReadTimeout, "read-timeout", 15*time.Second, "HTTP read timeout")
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", 60*time.Second, "HTTP write timeout")

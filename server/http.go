@@ -9,8 +9,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 )
@@ -20,9 +22,21 @@ import (
 //	POST, GET /graphql   GraphQL over HTTP
 //	GET /                GraphiQL, opened on exampleQuery
 //	GET /healthz         liveness: 200 {"status":"ok"}
-func routes(gql http.Handler, maxBody int64, exampleQuery string) http.Handler {
+//
+// Browsers of the origins allowed (comma-separated; none by default) may
+// call /graphql across origins (CORS, with preflight).
+func routes(gql http.Handler, maxBody int64, exampleQuery, corsOrigins string) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", guardGraphQL(gql, maxBody))
+	var api http.Handler = guardGraphQL(gql, maxBody)
+	if corsOrigins != "" {
+		api = cors.New(cors.Options{
+			AllowedOrigins: strings.Split(corsOrigins, ","),
+			AllowedMethods: []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+			MaxAge:         600,
+		}).Handler(api)
+	}
+	mux.Handle("/graphql", api)
 	graphiql := playground.Handler("execgraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("query") == "" {

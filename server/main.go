@@ -93,7 +93,7 @@ func (m *Main) Run(ctx context.Context) error {
 	limits, _ := c.limits() // validated by ParseFlags
 	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize, Unshared: m.unshared})
 	m.srv = &http.Server{
-		Handler:           routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example),
+		Handler:           routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example, c.CORSOrigins),
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadTimeout,
 		WriteTimeout:      c.WriteTimeout,
