@@ -24,18 +24,23 @@ type Merge[T any] struct {
 }
 
 // SourceError is a listing that failed during a page. Its items are left
-// out of that page; the cursors keep its position, so the next page asks it
-// again.
+// out of that page. After a transient failure (THROTTLED, UPSTREAM_ERROR)
+// the cursors keep its position and the page has a next one, so the next
+// page asks it again; after a lasting one (NOT_FOUND, FORBIDDEN,
+// BAD_USER_INPUT) the cursors mark it ended.
 type SourceError struct {
 	Index int
 	Err   error
 }
 
-// mergeFetchBudget bounds the upstream pages one source may fetch for one
+// MergeFetchBudget bounds the upstream pages one source may fetch for one
 // page of the merge, beyond those that first needs (a filter may drop
 // whole pages). Past it the page ends early with hasNextPage, never
 // silently.
-const mergeFetchBudget = 8
+const MergeFetchBudget = 8
+
+// lasting are the codes of failures that asking again will not mend.
+var lasting = map[apperr.Code]bool{apperr.NotFound: true, apperr.Forbidden: true, apperr.BadUserInput: true}
 
 // mergeState is one listing's progress through a page.
 type mergeState[T any] struct {
@@ -47,7 +52,8 @@ type mergeState[T any] struct {
 }
 
 // Page returns the first items of the merge after the cursor (nil: from the
-// start), and the listings that failed. Upstream, each listing is fetched
+// start), and the listings that failed. first == 0 costs no call: then
+// hasNextPage is true unless the cursor shows every listing ended. Upstream, each listing is fetched
 // only when its next item is needed to decide the order, in pages of
 // min(first, its largest page), or its largest page when it is filtered.
 //
@@ -74,11 +80,12 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 		}
 	}
 	var failures []SourceError
+	retry := false // a source failed transiently: its items are still to come
 	// head returns listing i's next kept item; ok false when it has none or
 	// failed; budget true when it ran out of fetches before deciding.
 	head := func(i int) (item T, ok, budget bool, err error) {
 		s, src := &st[i], m.Sources[i]
-		limit := (first+src.MaxPage-1)/src.MaxPage + 1 + mergeFetchBudget
+		limit := (first+src.MaxPage-1)/src.MaxPage + 1 + MergeFetchBudget
 		for {
 			if s.failed || s.pos.End {
 				return item, false, false, nil
@@ -100,8 +107,12 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 					if apperr.CodeOf(err) == apperr.InvalidCursor || errors.Is(err, context.Canceled) {
 						return item, false, false, err
 					}
-					s.failed = true
 					failures = append(failures, SourceError{Index: i, Err: err})
+					if lasting[apperr.CodeOf(err)] {
+						s.pos = Position{End: true}
+					} else {
+						s.failed, retry = true, true
+					}
 					return item, false, false, nil
 				}
 				if s.pos.Skip > len(p.Items) {
@@ -154,17 +165,19 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 		}
 		conn.Edges = append(conn.Edges, Edge[T]{Cursor: EncodePositions(m.Fingerprint, positions()), Node: bestItem})
 	}
-	conn.PageInfo.HasNextPage = stoppedEarly
+	more := false
 	for i := range st {
-		if !st[i].failed && !st[i].pos.End {
-			conn.PageInfo.HasNextPage = conn.PageInfo.HasNextPage || len(conn.Edges) == first
-		}
+		more = more || !st[i].pos.End
 	}
+	// With first items, more follow if a source has not ended; short of
+	// first, only if the page stopped early or a source is to be asked again
+	// (and then the end cursor is where every source stands).
+	conn.PageInfo.HasNextPage = more && (len(conn.Edges) == first || stoppedEarly || retry)
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
 		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
 	}
-	if stoppedEarly {
+	if conn.PageInfo.HasNextPage && len(conn.Edges) < first {
 		c := EncodePositions(m.Fingerprint, positions())
 		conn.PageInfo.EndCursor = &c
 	}

@@ -2,11 +2,12 @@ package relay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/execgraph/execgraph/internal/apperr"
 )
 
 // mergeFake lists items (source, value) sorted by value descending.
@@ -14,7 +15,7 @@ func mergeFake(src int, values []int, calls *int, fail bool) Listing[[2]int] {
 	return Listing[[2]int]{MaxPage: 4, Fetch: func(_ context.Context, token string, size int) (Page[[2]int], error) {
 		*calls++
 		if fail {
-			return Page[[2]int]{}, errors.New("boom")
+			return Page[[2]int]{}, apperr.New(apperr.NotFound, "gone")
 		}
 		off, _ := strconv.Atoi(token)
 		end := min(off+size, len(values))
@@ -131,5 +132,62 @@ func TestMergeSourceFailure(t *testing.T) {
 	got, _, failures := walkMerge(t, m, 3)
 	if !slices.Equal(got, want) || failures == 0 {
 		t.Fatalf("got %v, want %v without source 1; %d failures", got, want, failures)
+	}
+}
+
+// TestMergeFailureKeepsPaging: a source that fails transiently leaves the
+// page with a next one whose cursor asks it again; a lasting failure
+// (NOT_FOUND) ends the source.
+func TestMergeFailureKeepsPaging(t *testing.T) {
+	for _, tc := range []struct {
+		err      error
+		wantNext bool
+	}{
+		{apperr.New(apperr.Upstream, "boom"), true},
+		{apperr.New(apperr.Throttled, "slow down"), true},
+		{apperr.New(apperr.NotFound, "gone"), false},
+	} {
+		calls := 0
+		ok := mergeFake(0, []int{9, 5, 1}, &calls, false)
+		bad := Listing[[2]int]{MaxPage: 4, Fetch: func(context.Context, string, int) (Page[[2]int], error) { return Page[[2]int]{}, tc.err }}
+		m := Merge[[2]int]{Fingerprint: "fp", Sources: []Listing[[2]int]{ok, bad}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+		conn, fails, err := m.Page(context.Background(), 10, nil)
+		if err != nil || len(conn.Edges) != 3 || len(fails) != 1 || conn.PageInfo.HasNextPage != tc.wantNext {
+			t.Fatalf("%v: %d edges, %d failures, hasNext %v, %v", tc.err, len(conn.Edges), len(fails), conn.PageInfo.HasNextPage, err)
+		}
+		if !tc.wantNext {
+			continue
+		}
+		// The next page asks the failed source again and nothing else.
+		calls = 0
+		next, fails, err := m.Page(context.Background(), 10, conn.PageInfo.EndCursor)
+		if err != nil || len(next.Edges) != 0 || len(fails) != 1 || calls != 0 {
+			t.Fatalf("%v: next page %d edges, %d failures, %d calls to the healthy source, %v", tc.err, len(next.Edges), len(fails), calls, err)
+		}
+	}
+}
+
+// TestMergeStopsAtTheFetchBudget: a filter that drops almost everything
+// ends a page early with hasNextPage; the walk still yields every kept item.
+func TestMergeStopsAtTheFetchBudget(t *testing.T) {
+	var values []int
+	for v := 400; v > 0; v-- {
+		values = append(values, v)
+	}
+	calls := 0
+	m := Merge[[2]int]{Fingerprint: "fp", Sources: []Listing[[2]int]{mergeFake(0, values, &calls, false)}, Filtered: []bool{true},
+		Before: func(a, b [2]int) bool { return a[1] > b[1] }, Keep: func(x [2]int) bool { return x[1]%100 == 0 }}
+	conn, _, err := m.Page(context.Background(), 1, nil)
+	if err != nil || len(conn.Edges) != 1 || !conn.PageInfo.HasNextPage {
+		t.Fatalf("%d edges, hasNext %v, %v", len(conn.Edges), conn.PageInfo.HasNextPage, err)
+	}
+	calls = 0
+	conn, _, err = m.Page(context.Background(), 1, conn.PageInfo.EndCursor)
+	if err != nil || len(conn.Edges) != 0 || !conn.PageInfo.HasNextPage || calls != 2+MergeFetchBudget {
+		t.Fatalf("budget page: %d edges, hasNext %v, %d calls, %v", len(conn.Edges), conn.PageInfo.HasNextPage, calls, err)
+	}
+	got, _, _ := walkMerge(t, m, 1)
+	if !slices.Equal(got, [][2]int{{0, 400}, {0, 300}, {0, 200}, {0, 100}}) {
+		t.Fatalf("walk got %v", got)
 	}
 }

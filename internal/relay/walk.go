@@ -79,7 +79,8 @@ func (l Listing[T]) Page(ctx context.Context, first int, after *string) (Connect
 	if pos.End {
 		return conn, nil
 	}
-	empty := 0
+	empty := 0 // upstream pages in a row with no items
+	var resume *string
 	for {
 		need := first - len(conn.Edges)
 		size := pos.Size
@@ -111,6 +112,8 @@ func (l Listing[T]) Page(ctx context.Context, first int, after *string) (Connect
 		default:
 			if len(page.Items) == 0 {
 				empty++
+			} else {
+				empty = 0
 			}
 			pos = startOf(page.Next)
 			if empty <= maxEmptyPages {
@@ -120,13 +123,16 @@ func (l Listing[T]) Page(ctx context.Context, first int, after *string) (Connect
 			// let the client resume from the next page.
 			conn.PageInfo.HasNextPage = true
 			c := EncodeCursor(l.Fingerprint, pos)
-			conn.PageInfo.EndCursor = &c
+			resume = &c
 		}
 		break
 	}
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
 		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	}
+	if resume != nil {
+		conn.PageInfo.EndCursor = resume
 	}
 	return conn, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/execgraph/execgraph/internal/apperr"
@@ -210,5 +211,45 @@ func TestBadArguments(t *testing.T) {
 				t.Fatalf("code %s, want %s (err %v)", got, tc.want, err)
 			}
 		})
+	}
+}
+
+// TestTooManyEmptyPages: past maxEmptyPages empty upstream pages in a row,
+// a page ends early with hasNextPage and an end cursor past the empty pages,
+// so that the walk goes on from there and yields every item.
+func TestTooManyEmptyPages(t *testing.T) {
+	f := newFake(20)
+	// Twelve empty pages in a row after the first ten items.
+	calls := 0
+	gap := 12
+	l := Listing[int]{Fingerprint: "fp", MaxPage: 10, Fetch: func(_ context.Context, token string, size int) (Page[int], error) {
+		calls++
+		switch {
+		case token == "":
+			return Page[int]{Items: f.items[:10], Next: "e0"}, nil
+		case strings.HasPrefix(token, "e"):
+			n, _ := strconv.Atoi(token[1:])
+			if n+1 < gap {
+				return Page[int]{Next: fmt.Sprintf("e%d", n+1)}, nil
+			}
+			return Page[int]{Next: "10"}, nil
+		default:
+			return Page[int]{Items: f.items[10:]}, nil
+		}
+	}}
+	first, err := l.Page(context.Background(), 20, nil)
+	if err != nil || len(first.Edges) != 10 || !first.PageInfo.HasNextPage {
+		t.Fatalf("first page: %d edges, hasNext %v, %v", len(first.Edges), first.PageInfo.HasNextPage, err)
+	}
+	if *first.PageInfo.EndCursor == first.Edges[9].Cursor {
+		t.Fatal("the end cursor points back before the empty pages")
+	}
+	calls = 0
+	second, err := l.Page(context.Background(), 20, first.PageInfo.EndCursor)
+	if err != nil || len(second.Edges) != 10 || second.PageInfo.HasNextPage {
+		t.Fatalf("second page: %d edges, hasNext %v, %v", len(second.Edges), second.PageInfo.HasNextPage, err)
+	}
+	if calls > gap-maxEmptyPages+1 {
+		t.Errorf("second page: %d calls: it walked the empty pages again", calls)
 	}
 }
