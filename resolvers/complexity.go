@@ -8,6 +8,7 @@ import (
 
 	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/relay"
 )
 
 // NewSchema returns the executable schema with its query cost priced in AWS
@@ -44,22 +45,29 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	c.Query.LambdaDurableExecutions = func(child int, _ string, _, _, _ *string, _ []model.LambdaDurableExecutionStatus, _, _ *time.Time, _ *bool, first *int, _ *string) int {
 		return listingCost(child, first)
 	}
-	c.Query.Executions = func(child int, sources []*model.ExecutionSourceInput, _ []model.ExecutionStatus, first *int, _ *string) int {
-		return len(sources) - 1 + listingCost(child, first)
+	c.Query.Executions = func(child int, sources []*model.ExecutionSourceInput, statuses []model.ExecutionStatus, first *int, _ *string) int {
+		cost := len(sources) - 1 + listingCost(child, first)
+		if len(statuses) > 0 {
+			// Filtering map runs on status describes each map run the merge
+			// reads: up to its fetch budget of pages of first.
+			n := min(max(firstOr(first), 1), 1000)
+			for _, s := range sources {
+				if s.StepFunctionsExecutionArn != nil {
+					cost += (relay.MergeFetchBudget + 2) * n
+				}
+			}
+		}
+		return cost
 	}
 	c.Query.Node = func(child int, _ string) int { return child + 1 }
 	c.Query.Nodes = func(child int, ids []string) int { return len(ids) * (child + 1) }
 	return awsCost{graph.NewExecutableSchema(graph.Config{Resolvers: r, Complexity: c})}
 }
 
-// listingCost is one list call plus first items (at most the largest
-// page, or the cost of a bad first is the listing's own error).
+// listingCost is one list call plus first items (a first out of range is
+// priced at the nearest bound; the listing refuses it itself).
 func listingCost(child int, first *int) int {
-	n := defaultFirst
-	if first != nil {
-		n = min(max(*first, 0), 1000)
-	}
-	return 1 + n*child
+	return 1 + min(max(firstOr(first), 0), 1000)*child
 }
 
 // awsCost prices a field without a price of its own at its selection's cost.

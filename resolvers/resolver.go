@@ -25,11 +25,15 @@ const defaultFirst = 20
 // page returns one Relay page of a listing, its upstream pages shared
 // within the request (see loader.Shared).
 func page[T any](ctx context.Context, l relay.Listing[T], first *int, after *string) (relay.Connection[T], error) {
-	n := defaultFirst
-	if first != nil {
-		n = *first
+	return loader.Shared(ctx, l).Page(ctx, firstOr(first), after)
+}
+
+// firstOr is the page size asked for, or the default.
+func firstOr(first *int) int {
+	if first == nil {
+		return defaultFirst
 	}
-	return loader.Shared(ctx, l).Page(ctx, n, after)
+	return *first
 }
 
 // detail waits for an item's details and picks one field of them. An error

@@ -86,11 +86,7 @@ func (r *queryResolver) Executions(ctx context.Context, sources []*model.Executi
 		return nil, err
 	}
 	m, owner := federate.Executions(ctx, r.Source, srcs, statuses)
-	n := defaultFirst
-	if first != nil {
-		n = *first
-	}
-	c, failures, err := m.Page(ctx, n, after)
+	c, failures, err := m.Page(ctx, firstOr(first), after)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/execgraph/execgraph/graph/model"
 	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/gid"
+	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
@@ -290,6 +291,25 @@ func TestExecutionsFetchOnlyWhatTheyNeed(t *testing.T) {
 	want = map[string]int64{"lambda.ListDurableExecutionsByFunction": 1, "iot.ListJobExecutionsForJob": 2}
 	if got := stats(m); !maps.Equal(got, want) {
 		t.Fatalf("filtered: calls %v, want %v", got, want)
+	}
+
+	// Map runs have no status in the listing: filtering describes each map
+	// run read, and only as many as the page's fetch budget allows (pages
+	// of first); a status no map run can have asks nothing.
+	run := largest(t, m, "stepfunctions")
+	sfnOnly := []map[string]any{{"stepFunctionsExecutionArn": run.ID}}
+	m.Emulator.ResetStats()
+	if _, errs := execPageOf(t, m, sfnOnly, []string{"TIMED_OUT"}, 5, nil); len(errs) > 0 || len(stats(m)) != 0 {
+		t.Fatalf("TIMED_OUT map runs: calls %v, errors %+v", stats(m), errs)
+	}
+	m.Emulator.ResetStats()
+	if _, errs := execPageOf(t, m, sfnOnly, []string{"FAILED"}, 3, nil); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	calls := stats(m)
+	if lists, limit := calls["stepfunctions.ListMapRuns"], int64(2+relay.MergeFetchBudget); lists < 1 || lists > limit ||
+		calls["stepfunctions.DescribeMapRun"] > 3*lists {
+		t.Fatalf("FAILED map runs, first 3: calls %v, want at most %d pages of 3, one describe per map run read", calls, limit)
 	}
 }
 

@@ -215,6 +215,13 @@ func TestQueryCostLimit(t *testing.T) {
 			t.Errorf("first %d: AWS calls %v before the refusal", tc.first, stats(m))
 		}
 	}
+	// A status filter over map runs is priced at the describes it may make.
+	m.Emulator.ResetStats()
+	resp := post(t, m, `query($id: String!) { executions(sources: [{stepFunctionsExecutionArn: $id}], statuses: [FAILED], first: 100) { nodes { id } } }`,
+		map[string]any{"id": big.ID})
+	if got := errorCodes(resp); !slices.Equal(got, []string{"COMPLEXITY_LIMIT_EXCEEDED"}) || len(stats(m)) != 0 {
+		t.Fatalf("filtered executions: codes %v, calls %v", got, stats(m))
+	}
 }
 
 // TestRateLimit: a token bucket that cannot serve a call within its wait

@@ -87,15 +87,14 @@ func Executions(ctx context.Context, src *source.Source, sources []Source, statu
 		fps = append(fps, l.Fingerprint)
 	}
 	for i, s := range sources {
+		natives := source.NativeStatuses(s.Service, statuses)
+		if len(want) > 0 && len(natives) == 0 {
+			continue // none of the statuses is one this service has
+		}
 		switch s.Service {
 		case model.ExecutionServiceLambda:
-			natives := source.NativeStatuses(s.Service, statuses)
-			if len(want) > 0 && len(natives) == 0 {
-				continue // no Lambda status matches: nothing to ask
-			}
 			add(i, erase(loader.Shared(ctx, src.DurableExecutions(source.LambdaFilter{Region: s.Region, FunctionName: s.ID, Statuses: natives}))), false)
 		case model.ExecutionServiceIot:
-			natives := source.NativeStatuses(s.Service, statuses)
 			if len(want) == 0 {
 				natives = []string{""}
 			}
@@ -109,9 +108,11 @@ func Executions(ctx context.Context, src *source.Source, sources []Source, statu
 		case model.ExecutionServiceStepfunctions:
 			l := erase(loader.Shared(ctx, src.MapRuns(s.ID)))
 			if len(want) > 0 {
+				// Each map run read costs a describe: read no more than
+				// first needs, unlike the sources filtered for free.
 				l.Fetch = withMapRunStatus(l.Fetch)
 			}
-			add(i, l, true)
+			add(i, l, false)
 		}
 	}
 	m.Fingerprint = relay.Fingerprint(append([]string{"executions", statusKey(statuses)}, fps...)...)
@@ -144,7 +145,8 @@ func erase[T model.Execution](l relay.Listing[T]) relay.Listing[model.Execution]
 // withMapRunStatus fills in the status of every map run of a page, which
 // the listing leaves out, through the DescribeMapRun loader (all at once).
 // The page may be shared with other fields of the request: it returns a
-// copy of each map run, never changing the shared ones.
+// copy of each map run, never changing the shared ones. A map run that no
+// longer exists keeps no status, so the filter drops it.
 func withMapRunStatus(fetch relay.Fetcher[model.Execution]) relay.Fetcher[model.Execution] {
 	return func(ctx context.Context, token string, size int) (relay.Page[model.Execution], error) {
 		p, err := fetch(ctx, token, size)
@@ -158,11 +160,14 @@ func withMapRunStatus(fetch relay.Fetcher[model.Execution]) relay.Fetcher[model.
 		details, errs := loader.For(ctx).MapRun.LoadMany(ctx, keys)()
 		out := relay.Page[model.Execution]{Next: p.Next, Items: make([]model.Execution, len(p.Items))}
 		for i, it := range p.Items {
-			if len(errs) > i && errs[i] != nil {
-				return relay.Page[model.Execution]{}, errs[i]
-			}
 			run := *it.(*model.StepFunctionsMapRun)
-			run.Status, run.NativeStatus = details[i].Status, details[i].NativeStatus
+			switch {
+			case len(errs) > i && errs[i] != nil && apperr.CodeOf(errs[i]) != apperr.NotFound:
+				return relay.Page[model.Execution]{}, errs[i]
+			case len(errs) > i && errs[i] != nil:
+			default:
+				run.Status, run.NativeStatus = details[i].Status, details[i].NativeStatus
+			}
 			out.Items[i] = &run
 		}
 		return out, nil

@@ -23,8 +23,6 @@ var nativeStatuses = map[model.ExecutionService]map[string]model.ExecutionStatus
 	model.ExecutionServiceStepfunctions: {
 		"RUNNING": model.ExecutionStatusRunning, "SUCCEEDED": model.ExecutionStatusSucceeded,
 		"FAILED": model.ExecutionStatusFailed, "ABORTED": model.ExecutionStatusCancelled,
-		// Executions (DescribeExecution) have these too.
-		"TIMED_OUT": model.ExecutionStatusTimedOut, "PENDING_REDRIVE": model.ExecutionStatusPending,
 	},
 	model.ExecutionServiceIot: {
 		"QUEUED": model.ExecutionStatusPending, "IN_PROGRESS": model.ExecutionStatusRunning,
@@ -36,6 +34,14 @@ var nativeStatuses = map[model.ExecutionService]map[string]model.ExecutionStatus
 		"IN_PROGRESS": model.ExecutionStatusRunning, "COMPLETED": model.ExecutionStatusSucceeded,
 		"EXCEPTION": model.ExecutionStatusFailed, "HANDLING_EXCEPTION": model.ExecutionStatusRunning,
 	},
+}
+
+// sfnExecutionStatuses are the statuses of Step Functions executions
+// (DescribeExecution): a map run's, and two more.
+var sfnExecutionStatuses = map[string]model.ExecutionStatus{
+	"RUNNING": model.ExecutionStatusRunning, "SUCCEEDED": model.ExecutionStatusSucceeded,
+	"FAILED": model.ExecutionStatusFailed, "ABORTED": model.ExecutionStatusCancelled,
+	"TIMED_OUT": model.ExecutionStatusTimedOut, "PENDING_REDRIVE": model.ExecutionStatusPending,
 }
 
 // Normalize returns the normalized status of a service's native status, and

@@ -133,7 +133,7 @@ func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*m
 	return &model.StepFunctionsExecution{
 		ExecutionArn:    deref(out.ExecutionArn),
 		Name:            out.Name,
-		Status:          Normalize(model.ExecutionServiceStepfunctions, string(out.Status)),
+		Status:          normalizeSFNExecution(string(out.Status)),
 		NativeStatus:    nativeOf(out.Status),
 		StartedAt:       out.StartDate,
 		EndedAt:         out.StopDate,
@@ -156,4 +156,11 @@ func (s *Source) DescribeStateMachine(ctx context.Context, stateMachineArn strin
 		RoleArn:         out.RoleArn,
 		CreationDate:    out.CreationDate,
 	}, nil
+}
+
+func normalizeSFNExecution(native string) *model.ExecutionStatus {
+	if st, ok := sfnExecutionStatuses[native]; ok {
+		return &st
+	}
+	return nil
 }
