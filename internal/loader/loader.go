@@ -6,14 +6,16 @@
 // aliased fields asking for the same page share one list call. What they
 // share across requests is held by the Factory: a bound on concurrent calls
 // per service, a token bucket per AWS operation, and an LRU of the details
-// of executions in a terminal state, which never change. Errors are never
-// cached.
+// of executions that will never change (see each source's Final rule: a
+// failed Step Functions run, which can be redriven for 14 days, is not
+// final until then). Errors are never cached.
 package loader
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -48,7 +50,7 @@ type Factory struct {
 	src      *source.Source
 	sems     map[string]chan struct{}
 	limiters map[string]*rate.Limiter
-	cache    *lru.Cache[string, any] // nil when CacheSize is 0
+	cache    *lru.Cache[cacheKey, any] // nil when CacheSize is 0
 }
 
 // NewFactory returns a Factory making loaders whose AWS calls go through src.
@@ -64,12 +66,19 @@ func NewFactory(src *source.Source, cfg Config) *Factory {
 		f.limiters[op] = rate.NewLimiter(rate.Limit(l.PerSecond), l.Burst)
 	}
 	if cfg.CacheSize > 0 && !cfg.Unshared {
-		f.cache, _ = lru.New[string, any](cfg.CacheSize)
+		f.cache, _ = lru.New[cacheKey, any](cfg.CacheSize)
 	}
 	return f
 }
 
 type ctxKey struct{}
+
+// cacheKey names the details of one key of one operation (keys carry their
+// region, in the ARN or as a field).
+type cacheKey struct {
+	op  string
+	key any
+}
 
 // Middleware gives each request its own Loaders.
 func (f *Factory) Middleware(next http.Handler) http.Handler {
@@ -103,13 +112,12 @@ type describer[K comparable, V any] struct {
 // It returns one result per key, in key order.
 func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.Loader[K, V] {
 	opKey := d.service + "." + d.op
-	cacheKey := func(k K) string { return fmt.Sprintf("%s\x00%v", opKey, k) }
 	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
 		out := make([]*dataloader.Result[V], len(keys))
 		var wg sync.WaitGroup
 		for i, k := range keys {
 			if d.terminal != nil && f.cache != nil {
-				if v, ok := f.cache.Get(cacheKey(k)); ok {
+				if v, ok := f.cache.Get(cacheKey{opKey, k}); ok {
 					out[i] = &dataloader.Result[V]{Data: v.(V)}
 					continue
 				}
@@ -117,9 +125,15 @@ func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.L
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer func() {
+					if p := recover(); p != nil {
+						slog.Error("panic in a loader", "op", opKey, "panic", p, "stack", string(debug.Stack()))
+						out[i] = &dataloader.Result[V]{Error: apperr.New(apperr.Internal, "internal error")}
+					}
+				}()
 				v, err := callAWS(ctx, f, d.service, opKey, func(ctx context.Context) (V, error) { return d.fetch(ctx, k) })
 				if err == nil && d.terminal != nil && f.cache != nil && d.terminal(v) {
-					f.cache.Add(cacheKey(k), v)
+					f.cache.Add(cacheKey{opKey, k}, v)
 				}
 				out[i] = &dataloader.Result[V]{Data: v, Error: err}
 			}()
@@ -134,22 +148,26 @@ func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.L
 	return dataloader.NewBatchedLoader(batch, opts...)
 }
 
-// callAWS runs one AWS call under the service's concurrency bound and the
-// operation's token bucket. A call the bucket cannot serve within
-// maxRateWait is THROTTLED, with retryAfter.
+// callAWS runs one AWS call under the operation's token bucket and the
+// service's concurrency bound, in that order (a call waiting for its bucket
+// holds no slot that other operations need). A call the bucket cannot serve
+// within maxRateWait is THROTTLED, with retryAfter.
 func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call func(context.Context) (V, error)) (V, error) {
 	var zero V
+	if l := f.limiters[opKey]; l != nil {
+		if wait, ok := waitTurn(ctx, l); !ok {
+			if ctx.Err() != nil {
+				return zero, apperr.New(apperr.Upstream, "%s did not start in time", opKey)
+			}
+			return zero, &apperr.Error{Code: apperr.Throttled, Service: service, RetryAfter: wait,
+				Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later"}
+		}
+	}
 	select {
 	case f.sems[service] <- struct{}{}:
 		defer func() { <-f.sems[service] }()
 	case <-ctx.Done():
 		return zero, apperr.New(apperr.Upstream, "%s did not start in time", opKey)
-	}
-	if l := f.limiters[opKey]; l != nil {
-		if err := waitTurn(ctx, l); err != nil {
-			return zero, &apperr.Error{Code: apperr.Throttled, Service: service, RetryAfter: err.retryAfter,
-				Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later"}
-		}
 	}
 	return call(ctx)
 }
@@ -158,26 +176,25 @@ func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call
 // that would wait longer fails at once as THROTTLED.
 const maxRateWait = 5 * time.Second
 
-type rateError struct{ retryAfter time.Duration }
-
-// waitTurn takes a token from l, waiting up to maxRateWait for it.
-func waitTurn(ctx context.Context, l *rate.Limiter) *rateError {
+// waitTurn takes a token from l, waiting up to maxRateWait for it. When it
+// cannot, it returns false and how long the wait would have been.
+func waitTurn(ctx context.Context, l *rate.Limiter) (time.Duration, bool) {
 	r := l.Reserve()
 	d := r.Delay()
 	if !r.OK() || d > maxRateWait {
 		r.Cancel()
-		return &rateError{retryAfter: d.Round(time.Second)}
+		return d.Round(time.Second), false
 	}
 	if d == 0 {
-		return nil
+		return 0, true
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return nil
+		return 0, true
 	case <-ctx.Done():
 		r.Cancel()
-		return &rateError{}
+		return 0, false
 	}
 }

@@ -39,13 +39,10 @@ type Loaders struct {
 // New returns fresh Loaders for one request.
 func (f *Factory) New() *Loaders {
 	src := f.src
-	sfnEnded := func(e *model.StepFunctionsExecution) bool {
-		return e.NativeStatus != nil && *e.NativeStatus != "RUNNING" && *e.NativeStatus != "PENDING_REDRIVE"
-	}
 	l := &Loaders{
 		MapRun: newLoader(f, describer[string, *source.MapRunDetails]{"stepfunctions", "DescribeMapRun", src.DescribeMapRun,
 			(*source.MapRunDetails).Terminal}),
-		SFNExecution: newLoader(f, describer[string, *model.StepFunctionsExecution]{"stepfunctions", "DescribeExecution", src.DescribeExecution, sfnEnded}),
+		SFNExecution: newLoader(f, describer[string, *model.StepFunctionsExecution]{"stepfunctions", "DescribeExecution", src.DescribeExecution, source.SFNExecutionFinal}),
 		StateMachine: newLoader(f, describer[string, *model.StepFunctionsStateMachine]{"stepfunctions", "DescribeStateMachine", src.DescribeStateMachine, nil}),
 		DurableExecution: newLoader(f, describer[string, *source.DurableExecutionDetails]{"lambda", "GetDurableExecution", src.GetDurableExecution,
 			(*source.DurableExecutionDetails).Terminal}),
@@ -65,11 +62,10 @@ func (f *Factory) New() *Loaders {
 			return src.DescribeWorkflow(ctx, k.Region, k.ID)
 		}, nil}),
 	}
-	ibEnded := func(e *model.ImageBuilderWorkflowExecution) bool { return e.EndedAt != nil }
 	l.WorkflowExec = newLoader(f, describer[RegionKey, *model.ImageBuilderWorkflowExecution]{"imagebuilder", "GetWorkflowExecution",
 		func(ctx context.Context, k RegionKey) (*model.ImageBuilderWorkflowExecution, error) {
 			return src.GetWorkflowExecution(ctx, k.Region, k.ID)
-		}, ibEnded})
+		}, source.WorkflowExecutionFinal})
 	l.unshared = f.unshared
 	l.pages = dataloader.NewBatchedLoader(l.fetchPages, dataloader.WithBatchCapacity[pageKey, any](1))
 	return l

@@ -33,10 +33,15 @@ type Position struct {
 
 // Fingerprint names a listing: the service, region, resource and every
 // filter, in a fixed order. Two listings with different parts never share
-// cursors.
+// cursors (each part is length-prefixed, so no part can pass for two).
 func Fingerprint(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return base64.RawURLEncoding.EncodeToString(sum[:12])
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(strconv.AppendInt(nil, int64(len(p)), 10))
+		h.Write([]byte{':'})
+		h.Write([]byte(p))
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:12])
 }
 
 // EncodeCursor returns the opaque cursor of pos in the listing fp:

@@ -129,3 +129,12 @@ func (s *Source) GetWorkflowExecution(ctx context.Context, region, workflowExecu
 		EndTime: out.EndTime, ParallelGroup: out.ParallelGroup,
 	}), nil
 }
+
+// imageBuilderFinal are the workflow execution statuses that never change.
+var imageBuilderFinal = map[string]bool{"COMPLETED": true, "FAILED": true, "ROLLBACK_COMPLETED": true, "CANCELLED": true, "SKIPPED": true}
+
+// WorkflowExecutionFinal reports whether a workflow execution will never
+// change again.
+func WorkflowExecutionFinal(e *model.ImageBuilderWorkflowExecution) bool {
+	return e.NativeStatus != nil && imageBuilderFinal[*e.NativeStatus]
+}

@@ -114,6 +114,12 @@ func durableExecution(region string, it types.Execution) *model.LambdaDurableExe
 	}
 }
 
+// lambdaFinal are the statuses of durable executions that never change.
+var lambdaFinal = map[types.ExecutionStatus]bool{
+	types.ExecutionStatusSucceeded: true, types.ExecutionStatusFailed: true,
+	types.ExecutionStatusTimedOut: true, types.ExecutionStatusStopped: true,
+}
+
 // DurableExecutionDetails is what GetDurableExecution tells of an
 // execution: the list item (for refetching by id) and the fields the list
 // leaves out.
@@ -141,7 +147,7 @@ func (s *Source) GetDurableExecution(ctx context.Context, arn string) (*DurableE
 	if c := out.DurableConfig; c != nil {
 		item.KmsKeyArn = c.KMSKeyArn
 	}
-	d := &DurableExecutionDetails{Item: item, InputPayload: out.InputPayload, Result: out.Result, Version: out.Version, terminal: out.Status != types.ExecutionStatusRunning}
+	d := &DurableExecutionDetails{Item: item, InputPayload: out.InputPayload, Result: out.Result, Version: out.Version, terminal: lambdaFinal[out.Status]}
 	if e := out.Error; e != nil {
 		d.Error = &model.LambdaDurableExecutionError{ErrorType: e.ErrorType, ErrorMessage: e.ErrorMessage, ErrorData: e.ErrorData, StackTrace: e.StackTrace}
 	}

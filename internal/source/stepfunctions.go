@@ -95,7 +95,7 @@ func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunD
 		ToleratedFailureCount:      new(int(out.ToleratedFailureCount)),
 		RedriveCount:               intpp(out.RedriveCount),
 		RedriveDate:                out.RedriveDate,
-		terminal:                   out.Status != types.MapRunStatusRunning,
+		terminal:                   sfnFinal(string(out.Status), out.StopDate),
 	}, nil
 }
 
@@ -163,4 +163,27 @@ func normalizeSFNExecution(native string) *model.ExecutionStatus {
 		return &st
 	}
 	return nil
+}
+
+// redriveWindow is how long after it stopped a failed, aborted or timed-out
+// Step Functions execution (and its map runs) can be redriven, under the
+// same ARN.
+const redriveWindow = 14 * 24 * time.Hour
+
+// sfnFinal reports whether a map run or execution will never change again:
+// it succeeded, or it stopped otherwise longer ago than the redrive window.
+func sfnFinal(status string, stop *time.Time) bool {
+	switch status {
+	case "SUCCEEDED":
+		return true
+	case "FAILED", "ABORTED", "TIMED_OUT":
+		return stop != nil && time.Since(*stop) > redriveWindow
+	}
+	return false
+}
+
+// SFNExecutionFinal reports whether a described execution will never change
+// again (see sfnFinal).
+func SFNExecutionFinal(e *model.StepFunctionsExecution) bool {
+	return e.NativeStatus != nil && sfnFinal(*e.NativeStatus, e.EndedAt)
 }
