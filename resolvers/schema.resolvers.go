@@ -128,6 +128,9 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.
 func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
+	if err := source.CheckRegion(str(region)); err != nil {
+		return nil, err
+	}
 	statusNames := make([]string, len(statuses))
 	for i, st := range statuses {
 		statusNames[i] = string(st)
@@ -171,6 +174,9 @@ func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn s
 
 // IotJobExecutions is the resolver for the iotJobExecutions field.
 func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) (*model.IoTJobExecutionConnection, error) {
+	if err := source.CheckRegion(str(region)); err != nil {
+		return nil, err
+	}
 	st := ""
 	if status != nil {
 		st = string(*status)
@@ -187,6 +193,9 @@ func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, stat
 
 // TransferExecutions is the resolver for the transferExecutions field.
 func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error) {
+	if err := source.CheckRegion(str(region)); err != nil {
+		return nil, err
+	}
 	c, err := page(ctx, r.Source.TransferExecutions(str(region), workflowID), first, after)
 	if err != nil {
 		return nil, err

@@ -127,6 +127,15 @@ func TestArgumentErrors(t *testing.T) {
 			}
 		})
 	}
+	for _, s := range specs {
+		if !s.hasRegion() {
+			continue
+		}
+		r := awsemu.Resource{Service: s.service, ID: "x", Region: "a/b"}
+		if got := codesOf(t, m, s, s.vars(r, 5, nil)); !slices.Equal(got, []string{"BAD_USER_INPUT"}) {
+			t.Errorf("%s malformed region: codes %v, want [BAD_USER_INPUT]", s.service, got)
+		}
+	}
 	for service, arn := range map[string]string{"stepfunctions": "not-an-arn", "imagebuilder": "not-an-arn"} {
 		s := specOf(service)
 		r := awsemu.Resource{Service: service, ID: arn, Region: awsemu.DefaultRegion}

@@ -323,6 +323,8 @@ func TestExecutionsSourceErrors(t *testing.T) {
 		"two set":           {{"iotJobId": "a", "transferWorkflowId": "w-00000000000000000"}},
 		"no sources":        {},
 		"region vs the ARN": {{"stepFunctionsExecutionArn": rs[2].ID, "region": "us-east-1"}},
+		"malformed region":  {{"iotJobId": "a", "region": "bad region!"}},
+		"repeated":          {{"iotJobId": "a"}, {"transferWorkflowId": "w-00000000000000000"}, {"iotJobId": "a"}},
 	} {
 		if _, errs := execPageOf(t, m, in, nil, 5, nil); len(errs) != 1 || errs[0].code() != "BAD_USER_INPUT" {
 			t.Errorf("%s: errors %+v", name, errs)

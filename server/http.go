@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
@@ -58,7 +60,17 @@ func routes(gql http.Handler, maxBody int64, exampleQuery, corsOrigins string) h
 func guardGraphQL(next http.Handler, maxBody int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
-		case http.MethodGet, http.MethodOptions:
+		case http.MethodGet:
+			q := r.URL.Query()
+			for _, name := range []string{"variables", "extensions"} {
+				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
+					writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "the "+name+" parameter must be a JSON object")
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+			return
+		case http.MethodOptions:
 			next.ServeHTTP(w, r)
 			return
 		case http.MethodPost:
@@ -84,9 +96,39 @@ func guardGraphQL(next http.Handler, maxBody int64) http.Handler {
 		case !json.Valid(body):
 			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "the request body is not valid JSON")
 			return
+		case !isRequest(body):
+			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest,
+				`the request body must be a GraphQL request: {"query": string, "operationName": string, "variables": object, "extensions": object}`)
+			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
+	})
+}
+
+// isRequest reports whether body has the shape of a GraphQL-over-HTTP request.
+func isRequest(body []byte) bool {
+	var req struct {
+		Query         *string        `json:"query"`
+		OperationName *string        `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+		Extensions    map[string]any `json:"extensions"`
+	}
+	return json.Unmarshal(body, &req) == nil
+}
+
+func isJSONObject(b []byte) bool {
+	var m map[string]any
+	return json.Unmarshal(b, &m) == nil
+}
+
+// withDeadline gives each request a deadline, so that the AWS calls of a
+// request whose response can no longer be written stop.
+func withDeadline(next http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

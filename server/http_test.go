@@ -22,6 +22,7 @@ func TestHTTPErrors(t *testing.T) {
 		{"text body", http.MethodPost, "text/plain", "{}", 415, "BAD_REQUEST"},
 		{"malformed JSON", http.MethodPost, "application/json", "{bad", 400, "BAD_REQUEST"},
 		{"too large", http.MethodPost, "application/json", `{"query":"` + strings.Repeat("x", 4096) + `"}`, 413, "BAD_REQUEST"},
+		{"not a request", http.MethodPost, "application/json", `{"query":5}`, 400, "BAD_REQUEST"},
 		{"parse error", http.MethodPost, "application/json", `{"query":"{"}`, 422, "GRAPHQL_PARSE_FAILED"},
 		{"unknown field", http.MethodPost, "application/json", `{"query":"{ nope }"}`, 422, "GRAPHQL_VALIDATION_FAILED"},
 		{"bad Time", http.MethodPost, "application/json", `{"query":"{ lambdaDurableExecutions(functionName: \"f\", startedAfter: \"yesterday\") { nodes { id } } }"}`, 200, "BAD_USER_INPUT"},
@@ -47,7 +48,7 @@ func TestHTTPErrors(t *testing.T) {
 			}
 		})
 	}
-	for path, want := range map[string]int{"/healthz": 200, "/": 200, "/nope": 404} {
+	for path, want := range map[string]int{"/healthz": 200, "/": 200, "/nope": 404, "/graphql?query=%7B__typename%7D&variables=nope": 400} {
 		resp, err := http.Get(m.URL + path) // follows GraphiQL's redirect to its example query
 		if err != nil {
 			t.Fatal(err)

@@ -93,7 +93,8 @@ func (m *Main) Run(ctx context.Context) error {
 	limits, _ := c.limits() // validated by ParseFlags
 	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize, Unshared: m.unshared})
 	m.srv = &http.Server{
-		Handler:           routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example, c.CORSOrigins),
+		// Requests end a little before the write timeout would cut them.
+		Handler:           withDeadline(routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example, c.CORSOrigins), c.WriteTimeout*9/10),
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadTimeout,
 		WriteTimeout:      c.WriteTimeout,

@@ -29,8 +29,9 @@ type Source struct {
 
 func (s Source) String() string { return strings.ToLower(string(s.Service)) + " " + s.ID }
 
-// Sources validates the inputs: each names exactly one resource, and a
-// region that contradicts an ARN's is refused. Errors are BAD_USER_INPUT.
+// Sources validates the inputs: each names exactly one resource, once; a
+// malformed region, or one that contradicts an ARN's, is refused. Errors are
+// BAD_USER_INPUT.
 func Sources(in []*model.ExecutionSourceInput) ([]Source, error) {
 	if len(in) == 0 || len(in) > MaxSources {
 		return nil, apperr.New(apperr.BadUserInput, "sources must name 1 to %d resources, got %d", MaxSources, len(in))
@@ -55,10 +56,16 @@ func Sources(in []*model.ExecutionSourceInput) ([]Source, error) {
 		}
 		src := set[0]
 		if s.Region != nil {
+			if err := source.CheckRegion(*s.Region); err != nil {
+				return nil, err
+			}
 			src.Region = *s.Region
 			if r := source.ARNRegion(src.ID); r != "" && r != src.Region {
 				return nil, apperr.New(apperr.BadUserInput, "sources[%d]: region %q contradicts the ARN's region %q", i, src.Region, r)
 			}
+		}
+		if j := slices.Index(out[:i], src); j >= 0 {
+			return nil, apperr.New(apperr.BadUserInput, "sources[%d] repeats sources[%d]", i, j)
 		}
 		out[i] = src
 	}

@@ -18,6 +18,9 @@ import (
 // that no longer exists.
 func Node(ctx context.Context, id string) func() (model.Node, error) {
 	g, err := gid.Decode(id)
+	if err == nil {
+		err = source.CheckRegion(g.Region)
+	}
 	if err != nil {
 		return fail(apperr.New(apperr.BadUserInput, "malformed id %q: not an execgraph id", id))
 	}

@@ -4,6 +4,7 @@
 package source
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/transfer"
+
+	"github.com/execgraph/execgraph/internal/apperr"
 )
 
 // Source lists executions through SDK clients, one per service and region,
@@ -74,13 +77,28 @@ func (p *perRegion[C]) get(cfg aws.Config, region string) C {
 }
 
 // ARNRegion returns the region field of an ARN
-// (arn:partition:service:region:account:resource), or "" if s is not one.
+// (arn:partition:service:region:account:resource), or "" if s is not one or
+// its region is malformed.
 func ARNRegion(s string) string {
 	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
+	if len(parts) < 6 || parts[0] != "arn" || !regionPattern.MatchString(parts[3]) {
 		return ""
 	}
 	return parts[3]
+}
+
+// regionPattern is the form of AWS region names (us-east-1, us-gov-west-1,
+// eu-central-2, cn-north-1).
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// CheckRegion returns BAD_USER_INPUT for a region that is not of the form of
+// AWS region names ("" is the default region, and fine). Regions reach SDK
+// clients, one per region, only through it.
+func CheckRegion(r string) error {
+	if r != "" && !regionPattern.MatchString(r) {
+		return apperr.New(apperr.BadUserInput, "region %q is not an AWS region name", r)
+	}
+	return nil
 }
 
 // token returns a pointer to a non-empty token, nil for the first page.
