@@ -52,10 +52,11 @@ type mergeState[T any] struct {
 }
 
 // Page returns the first items of the merge after the cursor (nil: from the
-// start), and the listings that failed. first == 0 costs no call: then
-// hasNextPage is true unless the cursor shows every listing ended. Upstream, each listing is fetched
+// start), and the listings that failed. Upstream, each listing is fetched
 // only when its next item is needed to decide the order, in pages of
 // min(first, its largest page), or its largest page when it is filtered.
+// first == 0 asks each listing for one item, to tell whether anything
+// follows.
 //
 // Errors: BAD_USER_INPUT for first outside 0..MaxFirst; INVALID_CURSOR for a
 // bad cursor or a refused AWS token. A listing's other errors are reported
@@ -138,7 +139,16 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 		}
 		return ps
 	}
-	stoppedEarly := false
+	stoppedEarly, found := false, false
+	if first == 0 {
+		for i := range st {
+			_, ok, budget, err := head(i)
+			if err != nil {
+				return Connection[T]{}, nil, err
+			}
+			found = found || ok || budget
+		}
+	}
 	for len(conn.Edges) < first {
 		best := -1
 		var bestItem T
@@ -172,7 +182,8 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 	// With first items, more follow if a source has not ended; short of
 	// first, only if the page stopped early or a source is to be asked again
 	// (and then the end cursor is where every source stands).
-	conn.PageInfo.HasNextPage = more && (len(conn.Edges) == first || stoppedEarly || retry)
+	full := first > 0 && len(conn.Edges) == first || found
+	conn.PageInfo.HasNextPage = more && (full || stoppedEarly || retry)
 	if n := len(conn.Edges); n > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
 		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
@@ -182,4 +193,12 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 		conn.PageInfo.EndCursor = &c
 	}
 	return conn, failures, nil
+}
+
+// startOf is the position at the start of the page a next token fetches.
+func startOf(next string) Position {
+	if next == "" {
+		return Position{End: true}
+	}
+	return Position{Token: next}
 }

@@ -191,3 +191,22 @@ func TestMergeStopsAtTheFetchBudget(t *testing.T) {
 		t.Fatalf("walk got %v", got)
 	}
 }
+
+// TestMergeFirstZero: first 0 asks each listing for one item and tells
+// truthfully whether anything follows.
+func TestMergeFirstZero(t *testing.T) {
+	for _, tc := range []struct {
+		values   [][]int
+		wantNext bool
+	}{{[][]int{{}, {}}, false}, {[][]int{{}, {3}}, true}} {
+		calls := 0
+		m := Merge[[2]int]{Fingerprint: "fp", Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+		for i, vs := range tc.values {
+			m.Sources = append(m.Sources, mergeFake(i, vs, &calls, false))
+		}
+		conn, _, err := m.Page(context.Background(), 0, nil)
+		if err != nil || len(conn.Edges) != 0 || conn.PageInfo.HasNextPage != tc.wantNext || calls != 2 {
+			t.Errorf("%v: %d edges, hasNext %v, %d calls, %v", tc.values, len(conn.Edges), conn.PageInfo.HasNextPage, calls, err)
+		}
+	}
+}

@@ -8,14 +8,14 @@ import (
 	"github.com/execgraph/execgraph/internal/apperr"
 )
 
-// A composite cursor names a position in several listings at once (a merge
-// of listings): base64url of "m1|fingerprint|n" then, per listing,
+// A cursor names a position in each listing it pages (one, or several
+// merged): base64url of "m1|fingerprint|n" then, per listing,
 // "|size|skip|end|len(token)|token". Tokens are length-prefixed, as they may
 // hold any character.
 const compositeVersion = "m1"
 
-// EncodePositions returns the composite cursor of one position per listing
-// of the merge named by fp.
+// EncodePositions returns the cursor of one position per listing of the
+// listing or merge named by fp.
 func EncodePositions(fp string, ps []Position) string {
 	b := make([]byte, 0, 64+len(fp)+32*len(ps))
 	b = append(b, compositeVersion...)
@@ -38,7 +38,7 @@ func EncodePositions(fp string, ps []Position) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// DecodePositions returns the positions a composite cursor names, one per
+// DecodePositions returns the positions a cursor names, one per
 // listing, each checked against its listing's largest page. It returns an
 // INVALID_CURSOR error for anything EncodePositions did not make for fp and
 // len(maxPages) listings.

@@ -26,7 +26,7 @@ func TestDecodePositionsRejects(t *testing.T) {
 		"size over max":  EncodePositions("fp", []Position{{}, {Size: 26, Skip: 1}}),
 		"skip over size": EncodePositions("fp", []Position{{Size: 2, Skip: 3}, {}}),
 		"end with token": EncodePositions("fp", []Position{{End: true, Token: "x"}, {}}),
-		"single cursor":  EncodeCursor("fp", Position{}),
+		"other version":  otherVersion(good),
 		"truncated":      good[:len(good)-3],
 	} {
 		if _, err := DecodePositions(s, "fp", maxPages); apperr.CodeOf(err) != apperr.InvalidCursor {

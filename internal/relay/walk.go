@@ -1,17 +1,9 @@
 package relay
 
-import (
-	"context"
-
-	"github.com/execgraph/execgraph/internal/apperr"
-)
+import "context"
 
 // MaxFirst is the largest page a client may ask for.
 const MaxFirst = 1000
-
-// maxEmptyPages bounds how many upstream pages with no items one request
-// follows (AWS may answer an empty page with a next token).
-const maxEmptyPages = 8
 
 // Page is one upstream page: its items, and the token of the next page (""
 // at the end of the listing).
@@ -51,7 +43,9 @@ type Connection[T any] struct {
 	PageInfo PageInfo
 }
 
-// Page returns the first items after the cursor (nil: from the start).
+// Page returns the first items after the cursor (nil: from the start): a
+// merge of this one listing (see Merge.Page), where any failure of the
+// listing is the page's error, never a short page.
 //
 // Upstream pages are sized from first, so that a page that starts on an
 // upstream boundary also ends on one: it costs ceil(first/MaxPage) calls, and
@@ -62,85 +56,15 @@ type Connection[T any] struct {
 // nothing.
 //
 // Errors: BAD_USER_INPUT if first is outside 0..MaxFirst; INVALID_CURSOR for
-// a bad cursor; any fetch error as is. A fetch error is never turned into a
-// short page.
+// a bad cursor; any fetch error as is.
 func (l Listing[T]) Page(ctx context.Context, first int, after *string) (Connection[T], error) {
-	var conn Connection[T]
-	if first < 0 || first > MaxFirst {
-		return conn, apperr.New(apperr.BadUserInput, "first must be between 0 and %d, got %d", MaxFirst, first)
+	one := Merge[T]{Fingerprint: l.Fingerprint, Sources: []Listing[T]{l}, Before: func(T, T) bool { return false }}
+	conn, failures, err := one.Page(ctx, first, after)
+	if err == nil && len(failures) > 0 {
+		err = failures[0].Err
 	}
-	var pos Position
-	if after != nil {
-		var err error
-		if pos, err = DecodeCursor(*after, l.Fingerprint, l.MaxPage); err != nil {
-			return conn, err
-		}
-	}
-	if pos.End {
-		return conn, nil
-	}
-	empty := 0 // upstream pages in a row with no items
-	var resume *string
-	for {
-		need := first - len(conn.Edges)
-		size := pos.Size
-		if pos.Skip == 0 {
-			size = min(max(need, 1), l.MaxPage)
-		}
-		page, err := l.Fetch(ctx, pos.Token, size)
-		if err != nil {
-			return Connection[T]{}, err
-		}
-		if pos.Skip > len(page.Items) {
-			return Connection[T]{}, apperr.New(apperr.InvalidCursor, "invalid cursor: the upstream page it names has changed")
-		}
-		rest := page.Items[pos.Skip:]
-		take := min(len(rest), need)
-		for i, item := range rest[:take] {
-			next := Position{Token: pos.Token, Size: size, Skip: pos.Skip + i + 1}
-			if next.Skip == len(page.Items) {
-				next = startOf(page.Next)
-			}
-			conn.Edges = append(conn.Edges, Edge[T]{Cursor: EncodeCursor(l.Fingerprint, next), Node: item})
-		}
-		switch {
-		case take < len(rest): // the page has more
-			conn.PageInfo.HasNextPage = true
-		case page.Next == "":
-		case len(conn.Edges) == first:
-			conn.PageInfo.HasNextPage = true
-		default:
-			if len(page.Items) == 0 {
-				empty++
-			} else {
-				empty = 0
-			}
-			pos = startOf(page.Next)
-			if empty <= maxEmptyPages {
-				continue
-			}
-			// Too many empty pages in a row for one request: stop here and
-			// let the client resume from the next page.
-			conn.PageInfo.HasNextPage = true
-			c := EncodeCursor(l.Fingerprint, pos)
-			resume = &c
-		}
-		break
-	}
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
-	}
-	if resume != nil {
-		conn.PageInfo.EndCursor = resume
+	if err != nil {
+		return Connection[T]{}, err
 	}
 	return conn, nil
-}
-
-// startOf is the position at the start of the page a next token fetches.
-func startOf(next string) Position {
-	if next == "" {
-		return Position{End: true}
-	}
-	return Position{Token: next}
 }
