@@ -61,12 +61,12 @@ func (f *Factory) New() *Loaders {
 		Workflow: newLoader(f, describer[RegionKey, *model.TransferWorkflow]{"transfer", "DescribeWorkflow", func(ctx context.Context, k RegionKey) (*model.TransferWorkflow, error) {
 			return src.DescribeWorkflow(ctx, k.Region, k.ID)
 		}, nil}),
+		WorkflowExec: newLoader(f, describer[RegionKey, *model.ImageBuilderWorkflowExecution]{"imagebuilder", "GetWorkflowExecution",
+			func(ctx context.Context, k RegionKey) (*model.ImageBuilderWorkflowExecution, error) {
+				return src.GetWorkflowExecution(ctx, k.Region, k.ID)
+			}, source.WorkflowExecutionFinal}),
+		unshared: f.unshared,
 	}
-	l.WorkflowExec = newLoader(f, describer[RegionKey, *model.ImageBuilderWorkflowExecution]{"imagebuilder", "GetWorkflowExecution",
-		func(ctx context.Context, k RegionKey) (*model.ImageBuilderWorkflowExecution, error) {
-			return src.GetWorkflowExecution(ctx, k.Region, k.ID)
-		}, source.WorkflowExecutionFinal})
-	l.unshared = f.unshared
 	l.pages = dataloader.NewBatchedLoader(l.fetchPages, dataloader.WithBatchCapacity[pageKey, any](1))
 	return l
 }
