@@ -28,10 +28,14 @@ func newRetryer(maxAttempts int) func() aws.Retryer {
 }
 
 // awsConfig is the real AWS configuration: the SDK's default chain
-// (environment, profiles, SSO, IMDS), which also honours AWS_ENDPOINT_URL
-// and AWS_ENDPOINT_URL_<SERVICE>.
+// (environment, profiles, SSO, IMDS), which also honours AWS_ENDPOINT_URL,
+// AWS_ENDPOINT_URL_<SERVICE> and AWS_CA_BUNDLE.
 func awsConfig(ctx context.Context, c Config) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer(c.AWSMaxAttempts)), config.WithHTTPClient(source.NewHTTPClient())}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryer(newRetryer(c.AWSMaxAttempts)),
+		// A buildable client, so that the SDK can add AWS_CA_BUNDLE's roots.
+		config.WithHTTPClient(source.NewBuildableClient(c.Concurrency)),
+	}
 	if c.Region != "" {
 		opts = append(opts, config.WithRegion(c.Region))
 	}
@@ -42,6 +46,7 @@ func awsConfig(ctx context.Context, c Config) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, fmt.Errorf("no AWS region: set -region, AWS_REGION or a profile's region")
 	}
+	cfg.HTTPClient = source.PlainBodies(cfg.HTTPClient)
 	return cfg, nil
 }
 
@@ -57,6 +62,6 @@ func emulatorConfig(c Config, url string) aws.Config {
 		BaseEndpoint: aws.String(url),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXECGRAPHEMU", "emulator", ""),
 		Retryer:      newRetryer(c.AWSMaxAttempts),
-		HTTPClient:   source.NewHTTPClient(),
+		HTTPClient:   source.PlainBodies(source.NewBuildableClient(c.Concurrency)),
 	}
 }

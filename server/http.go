@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,41 +20,116 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/execgraph/execgraph/internal/apperr"
+	"github.com/execgraph/execgraph/internal/auth"
+	"github.com/execgraph/execgraph/internal/obs"
 )
 
 // routes returns the gateway's HTTP handler:
 //
-//	POST, GET /graphql   GraphQL over HTTP
+//	POST, GET /graphql   GraphQL over HTTP (authenticated, CSRF-guarded, CORS)
 //	GET /                GraphiQL, opened on exampleQuery
-//	GET /healthz         liveness: 200 {"status":"ok"}
+//	GET /healthz         liveness: 200 {"status":"ok"} while the process serves
+//	GET /readyz          readiness: 200 when AWS credentials resolve, 503 otherwise
 //
-// Browsers of the origins allowed (comma-separated; none by default) may
-// call /graphql across origins (CORS, with preflight).
-func routes(gql http.Handler, maxBody int64, exampleQuery, corsOrigins string) http.Handler {
-	mux := http.NewServeMux()
-	var api http.Handler = guardGraphQL(gql, maxBody)
-	if corsOrigins != "" {
+// Every route but the health checks answers only the Host names -allowed-hosts
+// lists (DNS rebinding).
+func (m *Main) routes(gql http.Handler, authn auth.Authenticator) http.Handler {
+	c := m.Config
+	var api http.Handler = guardGraphQL(gql, c.MaxBodyBytes)
+	api = withDeadline(api, c.RequestTimeout)
+	api = auth.Middleware(authn, api)
+	if len(c.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
-			AllowedOrigins: strings.Split(corsOrigins, ","),
+			AllowedOrigins: c.CORSOrigins,
 			AllowedMethods: []string{http.MethodGet, http.MethodPost},
-			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-Api-Key", "X-Request-Id"},
 			MaxAge:         600,
 		}).Handler(api)
 	}
+	api = crossSiteGuard(c.CORSOrigins, api)
+
+	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
 	graphiql := playground.Handler("execgraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("query") == "" {
-			http.Redirect(w, r, "/?query="+url.QueryEscape(exampleQuery), http.StatusFound)
+			http.Redirect(w, r, "/?query="+url.QueryEscape(m.example), http.StatusFound)
 			return
 		}
 		graphiql(w, r)
 	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	guarded := hostGuard(c.AllowedHosts, mux)
+
+	top := http.NewServeMux()
+	top.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	return mux
+	top.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		rep := m.readiness.report()
+		status := http.StatusOK
+		if !rep.Ready {
+			status = http.StatusServiceUnavailable
+		}
+		writeJSON(w, status, rep)
+	})
+	top.Handle("/", guarded)
+	return obs.Middleware(slog.Default(), top)
+}
+
+// hostGuard answers only requests whose Host is one of hosts (any, when
+// hosts is empty): a page whose DNS name was rebound to this address gets
+// 421 and no data.
+func hostGuard(hosts []string, next http.Handler) http.Handler {
+	if len(hosts) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+		if !slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+			slog.WarnContext(r.Context(), "request refused: Host not allowed", "host", truncate(r.Host, 100), "remote", r.RemoteAddr)
+			writeHTTPError(w, http.StatusMisdirectedRequest, apperr.HostNotAllowed, "this gateway does not serve that host name (see -allowed-hosts)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossSiteGuard refuses, with 403, a request that a browser sent from
+// another site: Go's CrossOriginProtection (Sec-Fetch-Site, then Origin
+// against Host), applied to GET too, since a GET query costs AWS calls.
+// The origins of -cors-origins are trusted; with "*" any origin is, which
+// the configuration allows only with authentication. Clients that are not
+// browsers send neither header and pass.
+func crossSiteGuard(origins []string, next http.Handler) http.Handler {
+	if slices.Contains(origins, "*") {
+		return next
+	}
+	cop := http.NewCrossOriginProtection()
+	for _, o := range origins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			panic(fmt.Sprintf("origin %q passed the flag check: %v", o, err)) // checkOrigins accepts only origins
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		probe := r
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// CrossOriginProtection lets safe methods through; GraphQL
+			// queries over GET are not safe in that sense.
+			shallow := *r
+			shallow.Method = http.MethodPost
+			probe = &shallow
+		}
+		if err := cop.Check(probe); err != nil {
+			slog.WarnContext(r.Context(), "request refused: cross-site", "origin", truncate(r.Header.Get("Origin"), 100), "secFetchSite", r.Header.Get("Sec-Fetch-Site"))
+			writeHTTPError(w, http.StatusForbidden, apperr.CrossSite, "cross-site requests are refused: a browser page of another origin may call this gateway only if -cors-origins names it")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // guardGraphQL turns away what gqlgen's transports would answer without an
@@ -122,8 +200,8 @@ func isJSONObject(b []byte) bool {
 	return json.Unmarshal(b, &m) == nil
 }
 
-// withDeadline gives each request a deadline, so that the AWS calls of a
-// request whose response can no longer be written stop.
+// withDeadline gives each request a deadline that every resolver and AWS
+// call obeys.
 func withDeadline(next http.Handler, d time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
@@ -134,9 +212,21 @@ func withDeadline(next http.Handler, d time.Duration) http.Handler {
 
 // writeHTTPError writes a GraphQL-over-HTTP error response.
 func writeHTTPError(w http.ResponseWriter, status int, code apperr.Code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	writeJSON(w, status, map[string]any{
 		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
 	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// truncate cuts s to at most n bytes for a log line.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

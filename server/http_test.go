@@ -61,7 +61,7 @@ func TestHTTPErrors(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	m := startGateway(t, func(c *Config) { c.CORSOrigins = "https://portal.example" })
+	m := startGateway(t, func(c *Config) { c.CORSOrigins = []string{"https://portal.example"} })
 	for origin, allowed := range map[string]bool{"https://portal.example": true, "https://evil.example": false} {
 		req, _ := http.NewRequest(http.MethodOptions, m.URL+"/graphql", nil)
 		req.Header.Set("Origin", origin)

@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"golang.org/x/net/netutil"
 
+	"github.com/execgraph/execgraph/internal/auth"
 	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/source"
@@ -24,6 +26,9 @@ import (
 
 func main() {
 	cfg, err := ParseFlags(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, errHelp) {
+		os.Exit(0)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "execgraph:", err)
 		os.Exit(2)
@@ -32,7 +37,7 @@ func main() {
 	defer stop()
 	m := &Main{Config: cfg}
 	if err := m.Run(ctx); err != nil {
-		slog.Error("execgraph failed to start", "err", err)
+		fmt.Fprintln(os.Stderr, "execgraph:", err)
 		os.Exit(1)
 	}
 	<-ctx.Done()
@@ -51,8 +56,11 @@ type Main struct {
 	AWS      aws.Config     // the SDK configuration the gateway uses
 	URL      string         // the gateway's base URL, once running
 
-	srv  *http.Server
-	done chan error
+	srv       *http.Server
+	done      chan error
+	stop      context.CancelFunc // ends background work (readiness, JWKS refresh)
+	example   string             // the query GraphiQL opens with
+	readiness readiness
 
 	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
 	emulatorNow func() time.Time
@@ -61,54 +69,108 @@ type Main struct {
 }
 
 // Run starts the emulator (on the emulator backend) and the HTTP server, and
-// returns once both listen.
+// returns once both listen. Readiness (AWS credentials) is checked in the
+// background and never delays the start.
 func (m *Main) Run(ctx context.Context) error {
 	c := m.Config
-	example := exampleQuery(nil)
+	bg, stop := context.WithCancel(context.Background())
+	m.stop = stop
+	m.example = exampleQuery(nil)
 	switch c.Backend {
 	case "emulator":
 		emu, err := awsemu.Start(c.EmulatorAddr, awsemu.New(awsemu.Options{Seed: c.EmulatorSeed, TokenTTL: c.EmulatorTokenTTL, Now: m.emulatorNow}))
 		if err != nil {
-			return err
+			stop()
+			return listenError("-emulator-addr", c.EmulatorAddr, err)
 		}
 		m.Emulator = emu
 		m.AWS = emulatorConfig(c, emu.URL)
 		manifest := emu.Manifest()
-		example = exampleQuery(&manifest)
-		slog.Info("emulator listening", "url", emu.URL)
+		m.example = exampleQuery(&manifest)
 	case "aws":
 		cfg, err := awsConfig(ctx, c)
 		if err != nil {
+			stop()
 			return err
 		}
 		m.AWS = cfg
 	}
+	authn, err := newAuthenticator(bg, c)
+	if err != nil {
+		m.closeBackground()
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		m.closeEmulator()
-		return fmt.Errorf("listen %s: %w", c.Addr, err)
+		m.closeBackground()
+		return listenError("-addr", c.Addr, err)
 	}
 	m.URL = "http://" + ln.Addr().String()
 	src := source.New(m.AWS)
-	limits, _ := c.limits() // validated by ParseFlags
+	limits, err := c.limits()
+	if err != nil {
+		m.closeBackground()
+		return err
+	}
 	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize, Unshared: m.unshared})
 	m.srv = &http.Server{
-		// Requests end a little before the write timeout would cut them.
-		Handler:           withDeadline(routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), c.MaxBodyBytes, example, c.CORSOrigins), c.WriteTimeout*9/10),
+		Handler:           m.routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), authn),
 		ReadTimeout:       c.ReadTimeout,
-		ReadHeaderTimeout: c.ReadTimeout,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
 	m.done = make(chan error, 1)
-	go func() { m.done <- m.srv.Serve(ln) }()
-	slog.Info("execgraph listening", "graphiql", m.URL+"/", "graphql", m.URL+"/graphql", "backend", c.Backend, "region", m.AWS.Region)
+	go func() { m.done <- m.srv.Serve(netutil.LimitListener(ln, c.MaxConnections)) }()
+	go m.readiness.watch(bg, m.AWS)
+	m.logStart()
 	return nil
 }
 
+// logStart says where everything is.
+func (m *Main) logStart() {
+	c := m.Config
+	attrs := []any{"graphiql", m.URL + "/", "graphql", m.URL + "/graphql", "healthz", m.URL + "/healthz", "readyz", m.URL + "/readyz",
+		"backend", c.Backend, "region", m.AWS.Region, "auth", c.Auth, "introspection", c.Introspection}
+	if m.Emulator != nil {
+		attrs = append(attrs, "emulator", m.Emulator.URL, "manifest", m.Emulator.URL+"/_emulator/manifest")
+	}
+	slog.Info("execgraph listening", attrs...)
+	if c.Backend == "aws" && len(c.CursorKeys) == 0 {
+		slog.Warn("no -cursor-key: cursors are sealed with a random key of this process, so other replicas and the next restart refuse them; set -cursor-key (or EXECGRAPH_CURSOR_KEY) to a secret shared by every replica")
+	}
+}
+
+// newAuthenticator builds the authenticator of c.Auth.
+func newAuthenticator(ctx context.Context, c Config) (auth.Authenticator, error) {
+	switch c.Auth {
+	case auth.ModeAPIKey:
+		a, err := auth.NewAPIKeys(c.APIKeysFile)
+		if err != nil {
+			return nil, fmt.Errorf("-api-keys-file: %w", err)
+		}
+		return a, nil
+	case auth.ModeJWT:
+		return auth.NewJWT(ctx, auth.JWTConfig{JWKSURL: c.JWKSURL, JWKSFile: c.JWKSFile, Issuer: c.JWTIssuer, Audience: c.JWTAudience, Algorithms: c.JWTAlgorithms})
+	}
+	return auth.None{}, nil
+}
+
+// listenError explains a failed listen, naming the flag to change.
+func listenError(flagName, addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		extra := ""
+		if _, port, _ := net.SplitHostPort(addr); port == "4566" {
+			extra = " (4566 is also LocalStack's default port)"
+		}
+		return fmt.Errorf("%s %s: the address is already in use%s: stop what listens there, or choose another address with %s, such as %s 127.0.0.1:0 for any free port", flagName, addr, extra, flagName, flagName)
+	}
+	return fmt.Errorf("%s %s: %w", flagName, addr, err)
+}
+
 // Close shuts the HTTP server down gracefully (requests in flight get up to
-// the shutdown timeout), then stops the emulator.
+// the shutdown timeout), then stops the background work and the emulator.
 func (m *Main) Close() error {
 	var err error
 	if m.srv != nil {
@@ -119,11 +181,14 @@ func (m *Main) Close() error {
 			err = serr
 		}
 	}
-	m.closeEmulator()
+	m.closeBackground()
 	return err
 }
 
-func (m *Main) closeEmulator() {
+func (m *Main) closeBackground() {
+	if m.stop != nil {
+		m.stop()
+	}
 	if m.Emulator != nil {
 		_ = m.Emulator.Close()
 	}

@@ -7,7 +7,9 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Code is what a client can act on; it becomes extensions.code.
@@ -23,6 +25,24 @@ const (
 	Forbidden     Code = "FORBIDDEN"      // AWS denied access
 	Upstream      Code = "UPSTREAM_ERROR" // AWS failed (5xx) after retries, or answered nonsense
 	Internal      Code = "INTERNAL"       // a bug: "internal error", details in the log
+
+	Unauthenticated  Code = "UNAUTHENTICATED"             // no valid credential (HTTP 401)
+	CrossSite        Code = "CROSS_SITE_REQUEST"          // a browser sent the request from another site (HTTP 403)
+	HostNotAllowed   Code = "HOST_NOT_ALLOWED"            // the Host header is not one -allowed-hosts names (HTTP 421)
+	RequestTimeout   Code = "REQUEST_TIMEOUT"             // the request ran past -request-timeout
+	TooManyRequests  Code = "TOO_MANY_REQUESTS"           // the gateway is at its limit of requests in flight (HTTP 503)
+	NotAllowed       Code = "PERSISTED_QUERY_NOT_ALLOWED" // only trusted documents may run (-trusted-documents)
+	PersistedMissing Code = "PERSISTED_QUERY_NOT_FOUND"   // a persisted query or document id the gateway does not know
+
+	// Limits of the front door, each checked before any AWS call.
+	TokenLimit       Code = "TOKEN_LIMIT_EXCEEDED"      // -max-tokens
+	DepthLimit       Code = "DEPTH_LIMIT_EXCEEDED"      // -max-depth
+	AliasLimit       Code = "ALIAS_LIMIT_EXCEEDED"      // -max-aliases
+	RootFieldLimit   Code = "ROOT_FIELD_LIMIT_EXCEEDED" // -max-root-fields
+	DirectiveLimit   Code = "DIRECTIVE_LIMIT_EXCEEDED"  // -max-directives
+	FieldLimit       Code = "FIELD_LIMIT_EXCEEDED"      // -max-fields
+	ComplexityLimit  Code = "COMPLEXITY_LIMIT_EXCEEDED" // -max-query-cost
+	IntrospectionOff Code = "INTROSPECTION_DISABLED"    // -introspection=false
 )
 
 // Error is an error with a client-facing code and message.
@@ -57,4 +77,21 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	return Internal
+}
+
+// maxQuoted is how much of a client's input an error message may quote.
+const maxQuoted = 200
+
+// Quote returns s quoted for an error message, cut to its first 200 bytes
+// (at a character boundary) with "…" after the quote when it was longer: a
+// client's input is never echoed whole.
+func Quote(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "…"
 }

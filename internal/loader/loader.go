@@ -157,7 +157,7 @@ func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call
 	if l := f.limiters[opKey]; l != nil {
 		if wait, ok := waitTurn(ctx, l); !ok {
 			if ctx.Err() != nil {
-				return zero, apperr.New(apperr.Upstream, "%s did not start in time", opKey)
+				return zero, apperr.New(apperr.RequestTimeout, "%s did not start before the request's deadline", opKey)
 			}
 			return zero, &apperr.Error{Code: apperr.Throttled, Service: service, RetryAfter: wait,
 				Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later"}
@@ -167,7 +167,7 @@ func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call
 	case f.sems[service] <- struct{}{}:
 		defer func() { <-f.sems[service] }()
 	case <-ctx.Done():
-		return zero, apperr.New(apperr.Upstream, "%s did not start in time", opKey)
+		return zero, apperr.New(apperr.RequestTimeout, "%s did not start before the request's deadline", opKey)
 	}
 	return call(ctx)
 }

@@ -62,8 +62,10 @@ func (c call) translate(err error) error {
 		code = api.ErrorCode()
 	}
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		out.Message = c.op + " did not finish in time"
+	case errors.Is(err, context.DeadlineExceeded):
+		out.Code, out.Message = apperr.RequestTimeout, c.op+" did not finish before the request's deadline"
+	case errors.Is(err, context.Canceled):
+		out.Message = c.op + " was cancelled: the client went away"
 	case notFoundCodes[code]:
 		out.Code, out.Message = apperr.NotFound, c.resource+" not found"
 	case badTokenCodes[code], c.token && validationCodes[code]:

@@ -4,11 +4,24 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
-// NewHTTPClient returns the HTTP client for SDK clients: the SDK's own
-// buildable client, with the request body's WriteTo hidden.
+// NewBuildableClient returns the SDK's buildable HTTP client with at least
+// conns idle connections kept per host, so that the calls the gateway runs
+// concurrently to one endpoint reuse their connections. It is what
+// config.WithHTTPClient wants: the SDK can still add AWS_CA_BUNDLE's roots
+// and its other settings to it.
+func NewBuildableClient(conns int) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = max(t.MaxIdleConnsPerHost, conns)
+		t.MaxIdleConns = max(t.MaxIdleConns, 4*conns)
+	})
+}
+
+// PlainBodies wraps an SDK HTTP client so that request bodies hide their
+// WriteTo.
 //
 // smithy-go closes a request's body as soon as http.Client.Do returns, and
 // the closed body's WriteTo answers io.EOF. When the server answered before
@@ -19,17 +32,22 @@ import (
 // of closed network connection" (aws/aws-sdk-go-v2#2737). The retryer would
 // retry it at the cost of a second upstream call. Through a plain Read, the
 // io.EOF is just the end of the body.
-func NewHTTPClient() *http.Client {
-	return &http.Client{Transport: plainBodies{awshttp.NewBuildableClient().GetTransport()}}
-}
+//
+// It wraps the client rather than replacing it, so the SDK's own HTTP
+// settings (AWS_CA_BUNDLE among them) stay in force.
+func PlainBodies(c aws.HTTPClient) aws.HTTPClient { return plainBodies{c} }
 
-type plainBodies struct{ base http.RoundTripper }
+type plainBodies struct{ aws.HTTPClient }
 
-func (p plainBodies) RoundTrip(r *http.Request) (*http.Response, error) {
+func (p plainBodies) Do(r *http.Request) (*http.Response, error) {
 	if r.Body != nil && r.Body != http.NoBody {
 		shallow := *r
 		shallow.Body = struct{ io.ReadCloser }{r.Body}
 		r = &shallow
 	}
-	return p.base.RoundTrip(r)
+	return p.HTTPClient.Do(r)
 }
+
+// NewHTTPClient returns the HTTP client the emulator's tests give SDK
+// clients: PlainBodies over the SDK's buildable client.
+func NewHTTPClient() aws.HTTPClient { return PlainBodies(NewBuildableClient(16)) }

@@ -1,0 +1,142 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/MicahParks/keyfunc/v3"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// DefaultAlgorithms are the JWT signing algorithms accepted by default.
+var DefaultAlgorithms = []string{"RS256", "ES256"}
+
+// asymmetric are the algorithms that may be allowed: never "none", and never
+// HMAC, whose key would be the public key of the JWKS (the classic
+// algorithm-confusion attack).
+var asymmetric = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+
+// Leeway is the clock skew allowed on exp, nbf and iat.
+const Leeway = 60 * time.Second
+
+// JWTConfig configures JWT verification.
+type JWTConfig struct {
+	JWKSURL    string   // a JWKS served over HTTP(S), refreshed hourly and when a token names an unknown key
+	JWKSFile   string   // or a JWKS file, read again when it changes (air-gapped setups, tests)
+	Issuer     string   // required: the iss every token must carry
+	Audience   string   // required: a value the token's aud must contain
+	Algorithms []string // allowed signing algorithms (default DefaultAlgorithms)
+	// HTTPClient fetches JWKSURL (default: a client with a 10 s timeout).
+	HTTPClient *http.Client
+}
+
+// CheckAlgorithms returns an error naming the first algorithm that may not
+// be allowed.
+func CheckAlgorithms(algs []string) error {
+	if len(algs) == 0 {
+		return errors.New("no JWT algorithm allowed")
+	}
+	for _, a := range algs {
+		if !slices.Contains(asymmetric, a) {
+			return fmt.Errorf("JWT algorithm %q is not allowed: choose among %s (never none or HMAC)", a, strings.Join(asymmetric, ", "))
+		}
+	}
+	return nil
+}
+
+// JWT admits requests with "Authorization: Bearer <JWT>" signed by a key of
+// the JWKS with an allowed algorithm, from the issuer, for the audience,
+// not expired (60 s of skew allowed). The identity is the token's subject.
+type JWT struct {
+	parser  *jwt.Parser
+	keyfunc jwt.Keyfunc
+}
+
+// NewJWT returns a JWT authenticator. With a JWKS URL, it fetches the keys
+// in the background (ctx ends the refreshing); an unreachable URL at start
+// does not fail: tokens are refused until the keys arrive.
+func NewJWT(ctx context.Context, c JWTConfig) (*JWT, error) {
+	if c.Algorithms == nil {
+		c.Algorithms = DefaultAlgorithms
+	}
+	if err := CheckAlgorithms(c.Algorithms); err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Issuer == "":
+		return nil, errors.New("-auth jwt needs -jwt-issuer: tokens of any issuer would be accepted")
+	case c.Audience == "":
+		return nil, errors.New("-auth jwt needs -jwt-audience: tokens meant for other services would be accepted")
+	case (c.JWKSURL == "") == (c.JWKSFile == ""):
+		return nil, errors.New("-auth jwt needs exactly one of -jwt-jwks-url and -jwt-jwks-file")
+	}
+	var kf jwt.Keyfunc
+	if c.JWKSURL != "" {
+		client := c.HTTPClient
+		if client == nil {
+			client = &http.Client{Timeout: 10 * time.Second}
+		}
+		k, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{c.JWKSURL}, keyfunc.Override{Client: client})
+		if err != nil {
+			return nil, fmt.Errorf("-jwt-jwks-url: %w", err)
+		}
+		kf = k.Keyfunc
+	} else {
+		f, err := watchFile(c.JWKSFile, parseJWKS)
+		if err != nil {
+			return nil, fmt.Errorf("-jwt-jwks-file: %w", err)
+		}
+		kf = fileKeyfunc(f)
+	}
+	return &JWT{
+		parser: jwt.NewParser(jwt.WithValidMethods(c.Algorithms), jwt.WithIssuer(c.Issuer), jwt.WithAudience(c.Audience),
+			jwt.WithLeeway(Leeway), jwt.WithExpirationRequired(), jwt.WithIssuedAt()),
+		keyfunc: kf,
+	}, nil
+}
+
+func parseJWKS(data []byte) (keyfunc.Keyfunc, error) {
+	var probe struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil || len(probe.Keys) == 0 {
+		return nil, errors.New("not a JWKS with keys")
+	}
+	return keyfunc.NewJWKSetJSON(data)
+}
+
+// fileKeyfunc finds a token's key in the JWKS file, reading the file again
+// at once when the token names a key it does not hold (key rotation).
+func fileKeyfunc(f *watchedFile[keyfunc.Keyfunc]) jwt.Keyfunc {
+	return func(t *jwt.Token) (any, error) {
+		key, err := f.get().Keyfunc(t)
+		if err != nil {
+			key, err = f.force().Keyfunc(t)
+		}
+		return key, err
+	}
+}
+
+// Authenticate verifies the bearer token.
+func (j *JWT) Authenticate(r *http.Request) (Identity, error) {
+	raw := bearer(r)
+	if raw == "" {
+		return Identity{}, errors.New("no bearer token")
+	}
+	var claims jwt.RegisteredClaims
+	if _, err := j.parser.ParseWithClaims(raw, &claims, j.keyfunc); err != nil {
+		return Identity{}, fmt.Errorf("JWT refused: %w", err)
+	}
+	if claims.Subject == "" {
+		return Identity{}, errors.New("JWT refused: no subject")
+	}
+	return Identity{Method: ModeJWT, Name: claims.Subject}, nil
+}
+
+func (j *JWT) Challenge() string { return `Bearer realm="execgraph", error="invalid_token"` }

@@ -1,0 +1,143 @@
+// Package obs is what the gateway tells its operators: one log line per
+// request, with what the request did upstream.
+package obs
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Record is what one request did, filled in by the layers it went through
+// and logged when it ends. It is safe for concurrent use (resolvers run in
+// parallel).
+type Record struct {
+	ID            string // the request id, echoed as X-Request-Id
+	UpstreamCalls atomic.Int64
+
+	mu        sync.Mutex
+	identity  string
+	operation string
+	codes     []string
+}
+
+type recordKey struct{}
+
+// From returns the request's record; a record that goes nowhere when the
+// request did not go through Middleware (so callers never check for nil).
+func From(ctx context.Context) *Record {
+	if r, ok := ctx.Value(recordKey{}).(*Record); ok {
+		return r
+	}
+	return &Record{}
+}
+
+// With returns ctx carrying rec.
+func With(ctx context.Context, rec *Record) context.Context {
+	return context.WithValue(ctx, recordKey{}, rec)
+}
+
+// SetIdentity records who made the request (a key name or a JWT subject).
+func (r *Record) SetIdentity(id string) { r.mu.Lock(); r.identity = id; r.mu.Unlock() }
+
+// SetOperation records the GraphQL operation's name.
+func (r *Record) SetOperation(name string) { r.mu.Lock(); r.operation = name; r.mu.Unlock() }
+
+// AddCode records an error code the response carries.
+func (r *Record) AddCode(code string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.codes, code) {
+		r.codes = append(r.codes, code)
+	}
+}
+
+// Codes returns the error codes recorded, in the order first seen.
+func (r *Record) Codes() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.codes)
+}
+
+// Operation returns the operation's name, "" if none was recorded.
+func (r *Record) Operation() string { r.mu.Lock(); defer r.mu.Unlock(); return r.operation }
+
+// Identity returns the caller's identity, "" before authentication.
+func (r *Record) Identity() string { r.mu.Lock(); defer r.mu.Unlock(); return r.identity }
+
+// requestID returns the client's X-Request-Id when it is a sane token (at
+// most 64 characters of letters, digits, '-', '_' and '.'), else a new one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); id != "" && len(id) <= 64 && saneID(id) {
+		return id
+	}
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func saneID(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// Middleware gives each request a Record and an id (echoed in X-Request-Id),
+// and logs one line when it ends: id, method, path, status, duration,
+// identity, operation, upstream calls and error codes. It never logs
+// credentials, cursors, variables or the query.
+func Middleware(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &Record{ID: requestID(r)}
+		w.Header().Set("X-Request-Id", rec.ID)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r.WithContext(With(r.Context(), rec)))
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelWarn
+		}
+		log.LogAttrs(r.Context(), level, "request",
+			slog.String("requestId", rec.ID),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("identity", rec.Identity()),
+			slog.String("operation", rec.Operation()),
+			slog.Int64("upstreamCalls", rec.UpstreamCalls.Load()),
+			slog.Any("codes", rec.Codes()),
+		)
+	})
+}
+
+// statusWriter remembers the status written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/MicahParks/jwkset"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// TestAPIKeyAuth: keys from the file, by hash or in clear, are accepted as
+// Bearer or X-Api-Key; anything else is 401 UNAUTHENTICATED with
+// WWW-Authenticate, before any AWS call; the health checks need nothing;
+// the key's name reaches the request log, the key never does.
+func TestAPIKeyAuth(t *testing.T) {
+	const alice, bob = "alice-secret-key-0123456789", "bob-secret-key-0123456789abc"
+	sum := sha256.Sum256([]byte(alice))
+	file := filepath.Join(t.TempDir(), "keys")
+	writeFile(t, file, "# team keys\nsha256:"+hex.EncodeToString(sum[:])+" alice@portal\n\n"+bob+"  bob ci\n")
+	logs := captureLogs(t)
+	m := startGateway(t, func(c *Config) { c.Auth, c.APIKeysFile = "api-key", file })
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		status int
+	}{
+		{"no credential", nil, 401},
+		{"unknown key", map[string]string{"Authorization": "Bearer not-a-key-of-the-file"}, 401},
+		{"hash given as the key", map[string]string{"Authorization": "Bearer sha256:" + hex.EncodeToString(sum[:])}, 401},
+		{"basic scheme", map[string]string{"Authorization": "Basic " + alice}, 401},
+		{"hashed key as bearer", map[string]string{"Authorization": "Bearer " + alice}, 200},
+		{"clear key as X-Api-Key", map[string]string{"X-Api-Key": bob}, 200},
+		{"bearer scheme in lower case", map[string]string{"Authorization": "bearer " + bob}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m.Emulator.ResetStats()
+			r := request(t, m, http.MethodPost, "/graphql", tc.header, `{"query":"{ transferExecutions(workflowId: \"w-00000000000000000\") { nodes { id } } }"}`)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+			if tc.status == 401 {
+				if code := firstCode(t, r.body); code != "UNAUTHENTICATED" {
+					t.Errorf("code %q, want UNAUTHENTICATED", code)
+				}
+				if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+					t.Errorf("WWW-Authenticate %q", r.header.Get("WWW-Authenticate"))
+				}
+				if calls := stats(m); len(calls) != 0 {
+					t.Errorf("AWS calls %v before authentication", calls)
+				}
+			}
+		})
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if r := request(t, m, http.MethodGet, path, nil, ""); r.status == 401 {
+			t.Errorf("GET %s needs credentials", path)
+		}
+	}
+	out := logs.String()
+	for _, want := range []string{`"identity":"api-key:alice@portal"`, `"identity":"api-key:bob ci"`, "unknown API key"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+	for _, secret := range []string{alice, bob} {
+		if strings.Contains(out, secret) {
+			t.Errorf("a key reached the log")
+		}
+	}
+}
+
+// jwksServer serves a JWKS that the test can change (key rotation).
+type jwksServer struct {
+	mu   sync.Mutex
+	keys []jwkset.JWK
+	*httptest.Server
+}
+
+func newJWKSServer(t *testing.T, keys ...jwkset.JWK) *jwksServer {
+	s := &jwksServer{keys: keys}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(s.json(t))
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *jwksServer) set(keys ...jwkset.JWK) { s.mu.Lock(); s.keys = keys; s.mu.Unlock() }
+
+func (s *jwksServer) json(t *testing.T) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return jwksJSON(t, s.keys...)
+}
+
+func jwksJSON(t testing.TB, keys ...jwkset.JWK) []byte {
+	t.Helper()
+	set := jwkset.JWKSMarshal{}
+	for _, k := range keys {
+		set.Keys = append(set.Keys, k.Marshal())
+	}
+	raw, err := json.Marshal(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// signingKey is a private key and its public JWK.
+type signingKey struct {
+	kid, alg string
+	private  crypto.Signer
+}
+
+func newRSAKey(t testing.TB, kid string) signingKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signingKey{kid, "RS256", k}
+}
+
+func newECKey(t testing.TB, kid string) signingKey {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signingKey{kid, "ES256", k}
+}
+
+func (k signingKey) jwk(t testing.TB) jwkset.JWK {
+	t.Helper()
+	j, err := jwkset.NewJWKFromKey(k.private.Public(), jwkset.JWKOptions{Metadata: jwkset.JWKMetadataOptions{KID: k.kid, USE: jwkset.UseSig}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+// token signs claims with k under its algorithm (or alg when given).
+func (k signingKey) token(t testing.TB, claims jwt.MapClaims) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(jwt.GetSigningMethod(k.alg), claims)
+	tok.Header["kid"] = k.kid
+	s, err := tok.SignedString(k.private)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func claims(sub string, exp time.Duration, edits ...func(jwt.MapClaims)) jwt.MapClaims {
+	c := jwt.MapClaims{"iss": "https://idp.example", "aud": "execgraph", "sub": sub, "iat": time.Now().Add(-time.Minute).Unix(), "exp": time.Now().Add(exp).Unix()}
+	for _, e := range edits {
+		e(c)
+	}
+	return c
+}
+
+// TestJWTAuth: tokens signed by a JWKS key with an allowed algorithm, for the
+// issuer and audience, not expired (60 s of skew), are accepted; expired
+// ones, other audiences and issuers, algorithms not allowed (none, HMAC with
+// the public key, RS384) are 401. A key added to the JWKS is picked up
+// without a restart, from a URL and from a file.
+func TestJWTAuth(t *testing.T) {
+	rsaKey, ecKey, rotated := newRSAKey(t, "k1"), newECKey(t, "k2"), newRSAKey(t, "k3")
+	jwks := newJWKSServer(t, rsaKey.jwk(t), ecKey.jwk(t))
+	file := filepath.Join(t.TempDir(), "jwks.json")
+	writeFile(t, file, string(jwksJSON(t, rsaKey.jwk(t), ecKey.jwk(t))))
+	hmacWithPublic := func() string {
+		der, _ := x509.MarshalPKIXPublicKey(rsaKey.private.Public())
+		pub := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims("mallory", time.Hour))
+		tok.Header["kid"] = "k1"
+		s, _ := tok.SignedString(pub)
+		return s
+	}
+	unsigned := func() string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodNone, claims("mallory", time.Hour))
+		s, _ := tok.SignedString(jwt.UnsafeAllowNoneSignatureType)
+		return s
+	}
+	rs384 := signingKey{"k1", "RS384", rsaKey.private}
+	for _, source := range []string{"url", "file"} {
+		t.Run(source, func(t *testing.T) {
+			m := startGateway(t, func(c *Config) {
+				c.Auth, c.JWTIssuer, c.JWTAudience = "jwt", "https://idp.example", "execgraph"
+				if source == "url" {
+					c.JWKSURL = jwks.URL
+				} else {
+					c.JWKSFile = file
+				}
+			})
+			for _, tc := range []struct {
+				name   string
+				token  string
+				status int
+			}{
+				{"RS256", rsaKey.token(t, claims("alice", time.Hour)), 200},
+				{"ES256", ecKey.token(t, claims("bob", time.Hour)), 200},
+				{"expired within the skew", rsaKey.token(t, claims("alice", -30*time.Second)), 200},
+				{"expired", rsaKey.token(t, claims("alice", -2*time.Minute)), 401},
+				{"no expiry", rsaKey.token(t, claims("alice", time.Hour, func(c jwt.MapClaims) { delete(c, "exp") })), 401},
+				{"wrong audience", rsaKey.token(t, claims("alice", time.Hour, func(c jwt.MapClaims) { c["aud"] = "other-service" })), 401},
+				{"wrong issuer", rsaKey.token(t, claims("alice", time.Hour, func(c jwt.MapClaims) { c["iss"] = "https://evil.example" })), 401},
+				{"algorithm not allowed (RS384)", rs384.token(t, claims("alice", time.Hour)), 401},
+				{"HMAC with the public key", hmacWithPublic(), 401},
+				{"alg none", unsigned(), 401},
+				{"unknown key", newRSAKey(t, "k1").token(t, claims("alice", time.Hour)), 401},
+				{"garbage", "not.a.jwt", 401},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + tc.token}, typenameQuery)
+					if r.status != tc.status {
+						t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+					}
+					if tc.status == 401 && firstCode(t, r.body) != "UNAUTHENTICATED" {
+						t.Errorf("body %s", r.body)
+					}
+				})
+			}
+			// Rotation: a token of a new key is refused until the JWKS
+			// holds it, then accepted without a restart.
+			tok := rotated.token(t, claims("carol", time.Hour))
+			if source == "file" {
+				if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + tok}, typenameQuery); r.status != 401 {
+					t.Fatalf("token of a key not yet in the file: %d", r.status)
+				}
+				writeFile(t, file, string(jwksJSON(t, rsaKey.jwk(t), rotated.jwk(t))))
+			} else {
+				jwks.set(rsaKey.jwk(t), rotated.jwk(t))
+			}
+			if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + tok}, typenameQuery); r.status != 200 {
+				t.Fatalf("token of the rotated key: %d %s", r.status, r.body)
+			}
+			if source == "file" {
+				writeFile(t, file, string(jwksJSON(t, rsaKey.jwk(t), ecKey.jwk(t)))) // restore for nothing else; keeps the file valid
+			}
+		})
+	}
+}
+
+func writeFile(t testing.TB, path, content string) {
+	t.Helper()
+	// A new name then a rename, so that a reader never sees half a file,
+	// and a modification time that differs from the last write's.
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err == nil {
+		_ = os.Chtimes(tmp, time.Now(), st.ModTime().Add(time.Second))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execgraph/execgraph/internal/awsemu"
+)
+
+// TestCrossSiteRequests: a request a browser sent from another site is 403
+// CROSS_SITE_REQUEST before any AWS call, over POST and GET alike; the same
+// site, an origin -cors-origins names, and clients that are not browsers
+// are served.
+func TestCrossSiteRequests(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.CORSOrigins = []string{"https://portal.example"} })
+	big := largest(t, m, "transfer")
+	query := `{ transferExecutions(workflowId: "` + big.ID + `", first: 1) { nodes { id } } }`
+	body := `{"query":` + strconvQuote(query) + `}`
+	get := "/graphql?query=" + url.QueryEscape(query)
+	self := m.URL
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		status int
+	}{
+		{"no browser headers (curl, SDKs)", nil, 200},
+		{"same origin", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": self}, 200},
+		{"typed in the address bar", map[string]string{"Sec-Fetch-Site": "none"}, 200},
+		{"cross-site", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, 403},
+		{"same-site subdomain", map[string]string{"Sec-Fetch-Site": "same-site", "Origin": "https://other.portal.example"}, 403},
+		{"old browser, foreign Origin", map[string]string{"Origin": "https://evil.example"}, 403},
+		{"an origin -cors-origins names", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://portal.example"}, 200},
+	} {
+		for _, method := range []string{http.MethodPost, http.MethodGet} {
+			t.Run(tc.name+"/"+method, func(t *testing.T) {
+				m.Emulator.ResetStats()
+				var r rawResponse
+				if method == http.MethodPost {
+					r = request(t, m, method, "/graphql", tc.header, body)
+				} else {
+					r = request(t, m, method, get, tc.header, "")
+				}
+				if r.status != tc.status {
+					t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+				}
+				if tc.status == 403 {
+					if code := firstCode(t, r.body); code != "CROSS_SITE_REQUEST" {
+						t.Errorf("code %q", code)
+					}
+					if calls := stats(m); len(calls) != 0 {
+						t.Errorf("AWS calls %v before the refusal", calls)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestHostGuard: on a loopback address only loopback names are served, so a
+// DNS name rebound to 127.0.0.1 gets 421 HOST_NOT_ALLOWED; the health checks
+// answer whatever the Host.
+func TestHostGuard(t *testing.T) {
+	m := startGateway(t)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(m.URL, "http://"))
+	for host, status := range map[string]int{
+		"127.0.0.1:" + port: 200, "localhost:" + port: 200, "LOCALHOST": 200, "[::1]:" + port: 200,
+		"evil.example:" + port: 421, "evil.example": 421, "127.0.0.1.evil.example": 421,
+	} {
+		r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Host": host}, typenameQuery)
+		if r.status != status {
+			t.Errorf("Host %s: %d, want %d", host, r.status, status)
+		}
+		if status == 421 && firstCode(t, r.body) != "HOST_NOT_ALLOWED" {
+			t.Errorf("Host %s: %s", host, r.body)
+		}
+		if r := request(t, m, http.MethodGet, "/healthz", map[string]string{"Host": host}, ""); r.status != 200 {
+			t.Errorf("healthz with Host %s: %d", host, r.status)
+		}
+	}
+	// -allowed-hosts names the hosts, "*" any.
+	named := startGateway(t, func(c *Config) { c.AllowedHosts = []string{"gateway.example"} })
+	if r := request(t, named, http.MethodPost, "/graphql", map[string]string{"Host": "gateway.example"}, typenameQuery); r.status != 200 {
+		t.Errorf("named host: %d", r.status)
+	}
+	if r := request(t, named, http.MethodPost, "/graphql", map[string]string{"Host": "localhost"}, typenameQuery); r.status != 421 {
+		t.Errorf("host not named: %d", r.status)
+	}
+}
+
+// TestConnectionCap: past -max-connections, a new connection waits until one
+// closes.
+func TestConnectionCap(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.MaxConnections = 1 })
+	addr := strings.TrimPrefix(m.URL, "http://")
+	hold, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The held connection is accepted: it gets an answer.
+	if _, err := io.WriteString(hold, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.ReadResponse(bufio.NewReader(hold), nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("held connection: %v", err)
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, m.URL+"/healthz", nil)
+	if _, err := client.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a second connection was served while the first is open: %v", err)
+	}
+	hold.Close()
+	if resp, err := client.Get(m.URL + "/healthz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("after the first closed: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+}
+
+// TestSlowHeaders: a client that sends its headers slower than
+// -read-header-timeout is cut off.
+func TestSlowHeaders(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.ReadHeaderTimeout = 200 * time.Millisecond })
+	conn, err := net.Dial("tcp", strings.TrimPrefix(m.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "POST /graphql HTTP/1.1\r\nHost: localhost\r\n")
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	start := time.Now()
+	_, err = io.ReadAll(conn)
+	if err != nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("the connection stayed open: %v after %s", err, time.Since(start))
+	}
+}
+
+// TestRequestTimeout: a request whose AWS calls run past -request-timeout
+// ends with REQUEST_TIMEOUT soon after the deadline, not when AWS answers.
+func TestRequestTimeout(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond })
+	big := largest(t, m, "stepfunctions")
+	if err := m.Emulator.SetFaults(awsemu.Faults{LatencyMs: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	resp := post(t, m, `query($id: String!) { stepFunctionsMapRuns(executionArn: $id, first: 1) { nodes { id } } }`, map[string]any{"id": big.ID})
+	if codes := errorCodes(resp); len(codes) != 1 || codes[0] != "REQUEST_TIMEOUT" {
+		t.Fatalf("codes %v", codes)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("answered after %s", d)
+	}
+}
