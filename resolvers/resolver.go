@@ -6,7 +6,10 @@ package resolvers
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/execgraph/execgraph/graph"
 
 	"github.com/execgraph/execgraph/graph/model"
 	"github.com/execgraph/execgraph/internal/loader"
@@ -75,4 +78,10 @@ func str(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// NewSchema returns the executable schema. Its price is not gqlgen's
+// complexity: the front door prices queries with Pricing.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return graph.NewExecutableSchema(graph.Config{Resolvers: r})
 }

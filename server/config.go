@@ -105,7 +105,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&allowedHosts, "allowed-hosts", "", `Host header values served, comma-separated; "*": any (default: localhost, 127.0.0.1 and ::1 on a loopback -addr, any otherwise)`)
 
 	fs.IntVar(&c.MaxQueryCost, "max-query-cost", 5000, "largest query cost: AWS calls a query may make plus the objects it may return")
-	fs.IntVar(&c.MaxTokens, "max-tokens", 5000, "largest number of tokens in a query document")
+	fs.IntVar(&c.MaxTokens, "max-tokens", 2000, "largest number of tokens in a query document")
 	fs.IntVar(&c.MaxDepth, "max-depth", 15, "deepest field nesting in a query")
 	fs.IntVar(&c.MaxAliases, "max-aliases", 30, "most aliases in an operation, fragments expanded")
 	fs.IntVar(&c.MaxRootFields, "max-root-fields", 20, "most root fields in an operation, fragments expanded")

@@ -4,46 +4,51 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 
-	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/execgraph/execgraph/internal/apperr"
+	"github.com/execgraph/execgraph/internal/frontdoor"
 	"github.com/execgraph/execgraph/internal/source"
+	"github.com/execgraph/execgraph/internal/transport"
 	"github.com/execgraph/execgraph/resolvers"
 )
 
-// newGraphQL returns the GraphQL handler: POST and GET transports (JSON and
-// application/graphql-response+json), a parsed-query cache, automatic
-// persisted queries, introspection, the AWS-call cost limit, and the error
-// presenter.
-func newGraphQL(src *source.Source, maxCost int) *handler.Server {
-	srv := handler.New(resolvers.NewSchema(&resolvers.Resolver{Source: src}))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(extension.FixedComplexityLimit(maxCost, complexity.WithFixedScalarValue(0)))
-	srv.SetErrorPresenter(presentError)
-	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+// newGraphQL returns the /graphql handler: the transport (POST and GET,
+// persisted documents), the front door (limits, price, introspection, the
+// parsed-query cache) and the executor with its error presenter.
+func (m *Main) newGraphQL(src *source.Source, docs *frontdoor.Documents) http.Handler {
+	c := m.Config
+	schema := resolvers.NewSchema(&resolvers.Resolver{Source: src})
+	gate := frontdoor.NewGate(schema, frontdoor.Config{
+		Limits: frontdoor.Limits{Tokens: c.MaxTokens, Depth: c.MaxDepth, Aliases: c.MaxAliases, RootFields: c.MaxRootFields,
+			Directives: c.MaxDirectives, Fields: c.MaxFields},
+		MaxCost:       c.MaxQueryCost,
+		Pricing:       resolvers.Pricing{},
+		Introspection: c.Introspection,
+		CacheBytes:    c.QueryCacheBytes,
+	})
+	m.gate = gate
+	exec := executor.New(schema)
+	exec.SetQueryCache(gate.QueryCache())
+	exec.SetParserTokenLimit(c.MaxTokens)
+	exec.SetDisableSuggestion(!c.Introspection)
+	exec.SetErrorPresenter(presentError)
+	exec.SetRecoverFunc(func(ctx context.Context, p any) error {
 		slog.Error("panic in resolver", "panic", p, "path", graphql.GetPath(ctx).String(), "stack", string(debug.Stack()))
 		return apperr.New(apperr.Internal, "internal error")
 	})
-	return srv
+	exec.Use(gate)
+	return &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes}
 }
 
 // presentError gives every GraphQL error an extensions.code:
 //   - apperr errors carry their own code, service, AWS request id and retryAfter;
-//   - gqlgen's parse and validation errors keep the code gqlgen set;
+//   - gqlgen's parse and validation errors, and the front door's, keep their code;
 //   - other gqlgen errors (argument values that do not coerce) are BAD_USER_INPUT;
 //   - anything else is a bug: "internal error", logged.
 func presentError(ctx context.Context, err error) *gqlerror.Error {

@@ -17,7 +17,9 @@ import (
 
 // TestMain keeps the gateway's logs out of test and benchmark output.
 func TestMain(m *testing.M) {
-	slog.SetDefault(slog.New(slog.DiscardHandler))
+	if os.Getenv("EXECGRAPH_TEST_LOG") == "" {
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+	}
 	os.Exit(m.Run())
 }
 
@@ -28,13 +30,21 @@ func startGateway(t testing.TB, mutate ...func(*Config)) *Main {
 	return startGatewayWith(t, nil, mutate...)
 }
 
-// startGatewayWith is startGateway with a hook on Main's test-only fields.
-func startGatewayWith(t testing.TB, hook func(*Main), mutate ...func(*Config)) *Main {
+// baseConfig is the tests' configuration: loopback port 0 for the gateway
+// and the emulator, seed 7, one attempt per AWS call.
+func baseConfig(t testing.TB) Config {
 	t.Helper()
 	cfg, err := ParseFlags([]string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0", "-emulator-seed", "7", "-aws-max-attempts", "1"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// startGatewayWith is startGateway with a hook on Main's test-only fields.
+func startGatewayWith(t testing.TB, hook func(*Main), mutate ...func(*Config)) *Main {
+	t.Helper()
+	cfg := baseConfig(t)
 	for _, f := range mutate {
 		f(&cfg)
 	}

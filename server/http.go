@@ -1,14 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -35,8 +31,7 @@ import (
 // lists (DNS rebinding).
 func (m *Main) routes(gql http.Handler, authn auth.Authenticator) http.Handler {
 	c := m.Config
-	var api http.Handler = guardGraphQL(gql, c.MaxBodyBytes)
-	api = withDeadline(api, c.RequestTimeout)
+	api := withDeadline(gql, c.RequestTimeout)
 	api = auth.Middleware(authn, api)
 	if len(c.CORSOrigins) > 0 {
 		api = cors.New(cors.Options{
@@ -130,74 +125,6 @@ func crossSiteGuard(origins []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// guardGraphQL turns away what gqlgen's transports would answer without an
-// error code: other methods, other content types, bodies over maxBody bytes
-// and malformed JSON. Each gets a GraphQL-shaped error with extensions.code.
-func guardGraphQL(next http.Handler, maxBody int64) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet:
-			q := r.URL.Query()
-			for _, name := range []string{"variables", "extensions"} {
-				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
-					writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "the "+name+" parameter must be a JSON object")
-					return
-				}
-			}
-			next.ServeHTTP(w, r)
-			return
-		case http.MethodOptions:
-			next.ServeHTTP(w, r)
-			return
-		case http.MethodPost:
-		default:
-			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			writeHTTPError(w, http.StatusMethodNotAllowed, apperr.BadRequest, "use GET or POST")
-			return
-		}
-		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if mt != "application/json" {
-			writeHTTPError(w, http.StatusUnsupportedMediaType, apperr.BadRequest, "POST bodies must be application/json")
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			writeHTTPError(w, http.StatusRequestEntityTooLarge, apperr.BadRequest, fmt.Sprintf("request body larger than %d bytes", maxBody))
-			return
-		case err != nil:
-			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "could not read the request body")
-			return
-		case !json.Valid(body):
-			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest, "the request body is not valid JSON")
-			return
-		case !isRequest(body):
-			writeHTTPError(w, http.StatusBadRequest, apperr.BadRequest,
-				`the request body must be a GraphQL request: {"query": string, "operationName": string, "variables": object, "extensions": object}`)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
-	})
-}
-
-// isRequest reports whether body has the shape of a GraphQL-over-HTTP request.
-func isRequest(body []byte) bool {
-	var req struct {
-		Query         *string        `json:"query"`
-		OperationName *string        `json:"operationName"`
-		Variables     map[string]any `json:"variables"`
-		Extensions    map[string]any `json:"extensions"`
-	}
-	return json.Unmarshal(body, &req) == nil
-}
-
-func isJSONObject(b []byte) bool {
-	var m map[string]any
-	return json.Unmarshal(b, &m) == nil
 }
 
 // withDeadline gives each request a deadline that every resolver and AWS

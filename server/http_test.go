@@ -10,26 +10,45 @@ import (
 )
 
 // TestHTTPErrors: what is not a GraphQL request still gets a GraphQL-shaped
-// error with extensions.code, and the health check and GraphiQL answer.
+// error with extensions.code, with the statuses of GraphQL over HTTP: a
+// request that did not run is 200 under application/json and 400 under
+// application/graphql-response+json, and has no data entry; the health
+// check and GraphiQL answer.
 func TestHTTPErrors(t *testing.T) {
 	m := startGateway(t, func(c *Config) { c.MaxBodyBytes = 2048 })
+	const gqlResp = "application/graphql-response+json"
 	for _, tc := range []struct {
-		name, method, ctype, body string
-		status                    int
-		code                      string
+		name, method, ctype, accept, body string
+		status                            int
+		code                              string
 	}{
-		{"put", http.MethodPut, "application/json", "{}", 405, "BAD_REQUEST"},
-		{"text body", http.MethodPost, "text/plain", "{}", 415, "BAD_REQUEST"},
-		{"malformed JSON", http.MethodPost, "application/json", "{bad", 400, "BAD_REQUEST"},
-		{"too large", http.MethodPost, "application/json", `{"query":"` + strings.Repeat("x", 4096) + `"}`, 413, "BAD_REQUEST"},
-		{"not a request", http.MethodPost, "application/json", `{"query":5}`, 400, "BAD_REQUEST"},
-		{"parse error", http.MethodPost, "application/json", `{"query":"{"}`, 422, "GRAPHQL_PARSE_FAILED"},
-		{"unknown field", http.MethodPost, "application/json", `{"query":"{ nope }"}`, 422, "GRAPHQL_VALIDATION_FAILED"},
-		{"bad Time", http.MethodPost, "application/json", `{"query":"{ lambdaDurableExecutions(functionName: \"f\", startedAfter: \"yesterday\") { nodes { id } } }"}`, 200, "BAD_USER_INPUT"},
+		{"put", http.MethodPut, "application/json", "", "{}", 405, "BAD_REQUEST"},
+		{"text body", http.MethodPost, "text/plain", "", "{}", 415, "BAD_REQUEST"},
+		{"no content type", http.MethodPost, "", "", "{}", 415, "BAD_REQUEST"},
+		{"latin-1 body", http.MethodPost, "application/json; charset=iso-8859-1", "", "{}", 415, "BAD_REQUEST"},
+		{"malformed JSON", http.MethodPost, "application/json", "", "{bad", 400, "BAD_REQUEST"},
+		{"two JSON values", http.MethodPost, "application/json", "", `{"query":"{ __typename }"} {}`, 400, "BAD_REQUEST"},
+		{"batch", http.MethodPost, "application/json", "", `[{"query":"{ __typename }"}]`, 400, "BAD_REQUEST"},
+		{"too large", http.MethodPost, "application/json", "", `{"query":"` + strings.Repeat("x", 4096) + `"}`, 413, "BAD_REQUEST"},
+		{"not a request", http.MethodPost, "application/json", "", `{"query":5}`, 400, "BAD_REQUEST"},
+		{"no query", http.MethodPost, "application/json", "", `{}`, 200, "BAD_REQUEST"},
+		{"no query, graphql-response", http.MethodPost, "application/json", gqlResp, `{}`, 400, "BAD_REQUEST"},
+		{"nothing acceptable", http.MethodPost, "application/json", "text/html", `{"query":"{ __typename }"}`, 406, "BAD_REQUEST"},
+		{"parse error", http.MethodPost, "application/json", "", `{"query":"{"}`, 200, "GRAPHQL_PARSE_FAILED"},
+		{"parse error, graphql-response", http.MethodPost, "application/json", gqlResp, `{"query":"{"}`, 400, "GRAPHQL_PARSE_FAILED"},
+		{"unknown field", http.MethodPost, "application/json", "", `{"query":"{ nope }"}`, 200, "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown field, graphql-response", http.MethodPost, "application/json", gqlResp + ", application/json;q=0.9", `{"query":"{ nope }"}`, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"bad variable, graphql-response", http.MethodPost, "application/json", gqlResp, `{"query":"query($n: Int) { transferExecutions(workflowId: \"w-00000000000000000\", first: $n) { nodes { id } } }","variables":{"n":"ten"}}`, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"bad Time", http.MethodPost, "application/json", "", `{"query":"{ lambdaDurableExecutions(functionName: \"f\", startedAfter: \"yesterday\") { nodes { id } } }"}`, 200, "BAD_USER_INPUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest(tc.method, m.URL+"/graphql", bytes.NewBufferString(tc.body))
-			req.Header.Set("Content-Type", tc.ctype)
+			if tc.ctype != "" {
+				req.Header.Set("Content-Type", tc.ctype)
+			}
+			if tc.accept != "" {
+				req.Header.Set("Accept", tc.accept)
+			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
@@ -45,6 +64,9 @@ func TestHTTPErrors(t *testing.T) {
 			}
 			if resp.StatusCode != tc.status {
 				t.Errorf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			if tc.code != "BAD_USER_INPUT" && strings.Contains(string(raw), `"data"`) {
+				t.Errorf("a request that did not run has a data entry: %s", raw)
 			}
 		})
 	}

@@ -203,13 +203,21 @@ func TestFailingDescribeGivesPartialResults(t *testing.T) {
 func TestQueryCostLimit(t *testing.T) {
 	m := startGateway(t, func(c *Config) { c.MaxQueryCost = 1000 })
 	big := largest(t, m, "stepfunctions")
+	// The price, as the README states it: the listing's list calls (the
+	// pages first needs, one for a resume mid-page, eight for empty pages:
+	// 10), the connection object (1), and per map run its object, status's
+	// describe, and stateMachine's and execution's describe and object (6).
+	price := func(first int) int { return 10 + 1 + 6*first }
 	for _, tc := range []struct {
 		first int
 		want  []string
 	}{
-		{333, nil}, // 1 + 333*3 = 1000
-		{334, []string{"COMPLEXITY_LIMIT_EXCEEDED"}}, // 1003
+		{164, nil}, // 995
+		{165, []string{"COMPLEXITY_LIMIT_EXCEEDED"}}, // 1001
 	} {
+		if (price(tc.first) > 1000) != (tc.want != nil) {
+			t.Fatalf("the table's boundary is off: price(%d) = %d", tc.first, price(tc.first))
+		}
 		m.Emulator.ResetStats()
 		resp := post(t, m, `query($id: String!, $first: Int) { stepFunctionsMapRuns(executionArn: $id, first: $first) {
 			nodes { mapRunArn status stateMachine { name } execution { name } } } }`, map[string]any{"id": big.ID, "first": tc.first})

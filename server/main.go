@@ -20,6 +20,7 @@ import (
 
 	"github.com/execgraph/execgraph/internal/auth"
 	"github.com/execgraph/execgraph/internal/awsemu"
+	"github.com/execgraph/execgraph/internal/frontdoor"
 	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/source"
 )
@@ -61,6 +62,7 @@ type Main struct {
 	stop      context.CancelFunc // ends background work (readiness, JWKS refresh)
 	example   string             // the query GraphiQL opens with
 	readiness readiness
+	gate      *frontdoor.Gate // the GraphQL front door (tests read its cache)
 
 	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
 	emulatorNow func() time.Time
@@ -113,8 +115,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize, Unshared: m.unshared})
+	docs, err := frontdoor.NewDocuments(c.TrustedDocuments, c.QueryCacheBytes)
+	if err != nil {
+		ln.Close()
+		m.closeBackground()
+		return fmt.Errorf("-trusted-documents: %w", err)
+	}
 	m.srv = &http.Server{
-		Handler:           m.routes(loaders.Middleware(newGraphQL(src, c.MaxQueryCost)), authn),
+		Handler:           m.routes(loaders.Middleware(m.newGraphQL(src, docs)), authn),
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		WriteTimeout:      c.WriteTimeout,

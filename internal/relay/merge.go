@@ -39,6 +39,14 @@ type SourceError struct {
 // silently.
 const MergeFetchBudget = 8
 
+// FetchLimit is the most upstream pages one listing fetches for one page
+// of first items: the pages first needs, one more when the page resumes
+// mid-way through an upstream page, and MergeFetchBudget more for pages a
+// filter empties (or AWS returns empty).
+func FetchLimit(first, maxPage int) int {
+	return (first+maxPage-1)/maxPage + 1 + MergeFetchBudget
+}
+
 // lasting are the codes of failures that asking again will not mend.
 var lasting = map[apperr.Code]bool{apperr.NotFound: true, apperr.Forbidden: true, apperr.BadUserInput: true}
 
@@ -86,7 +94,7 @@ func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connectio
 	// failed; budget true when it ran out of fetches before deciding.
 	head := func(i int) (item T, ok, budget bool, err error) {
 		s, src := &st[i], m.Sources[i]
-		limit := (first+src.MaxPage-1)/src.MaxPage + 1 + MergeFetchBudget
+		limit := FetchLimit(first, src.MaxPage)
 		for {
 			if s.failed || s.pos.End {
 				return item, false, false, nil
