@@ -71,7 +71,7 @@ func TestLimitsTrip(t *testing.T) {
 		name, query string
 		code        string // "" admitted
 	}{
-		{"tokens at the limit", inline(39), ""},        // 198 tokens
+		{"tokens at the limit", inline(39), ""},             // 198 tokens
 		{"tokens over", inline(40), "TOKEN_LIMIT_EXCEEDED"}, // 203
 		{"depth at the limit", nest(6), ""},
 		{"depth over", nest(7), "DEPTH_LIMIT_EXCEEDED"},
