@@ -7,23 +7,22 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/auth"
+	"github.com/execgraph/execgraph/internal/graphiql"
 	"github.com/execgraph/execgraph/internal/obs"
 )
 
 // routes returns the gateway's HTTP handler:
 //
 //	POST, GET /graphql   GraphQL over HTTP (authenticated, CSRF-guarded, CORS)
-//	GET /                GraphiQL, opened on exampleQuery
+//	GET /                GraphiQL (served from the binary), opened on exampleQuery
 //	GET /healthz         liveness: 200 {"status":"ok"} while the process serves
 //	GET /readyz          readiness: 200 when AWS credentials resolve, 503 otherwise
 //
@@ -45,14 +44,9 @@ func (m *Main) routes(gql http.Handler, authn auth.Authenticator) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
-	graphiql := playground.Handler("execgraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("query") == "" {
-			http.Redirect(w, r, "/?query="+url.QueryEscape(m.example), http.StatusFound)
-			return
-		}
-		graphiql(w, r)
-	})
+	page := graphiql.Handler(graphiql.Options{Endpoint: "/graphql", DefaultQuery: m.example, Title: "execgraph"})
+	mux.Handle("/{$}", page)
+	mux.Handle(graphiql.AssetPrefix, page)
 	guarded := hostGuard(c.AllowedHosts, mux)
 
 	top := http.NewServeMux()
