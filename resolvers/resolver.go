@@ -19,7 +19,8 @@ import (
 
 // Resolver is the root resolver.
 type Resolver struct {
-	Source *source.Source
+	Source  *source.Source
+	Cursors *relay.Sealer // seals and opens every cursor
 }
 
 // defaultFirst is the page size when the client gives none.
@@ -27,8 +28,8 @@ const defaultFirst = 20
 
 // page returns one Relay page of a listing, its upstream pages shared
 // within the request (see loader.Shared).
-func page[T any](ctx context.Context, l relay.Listing[T], first *int, after *string) (relay.Connection[T], error) {
-	return loader.Shared(ctx, l).Page(ctx, firstOr(first), after)
+func page[T any](ctx context.Context, s *relay.Sealer, l relay.Listing[T], first *int, after *string) (relay.Connection[T], error) {
+	return loader.Shared(ctx, l).Page(ctx, s, firstOr(first), after)
 }
 
 // firstOr is the page size asked for, or the default.

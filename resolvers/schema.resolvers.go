@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,12 +15,13 @@ import (
 	"github.com/execgraph/execgraph/graph/model"
 	"github.com/execgraph/execgraph/internal/federate"
 	"github.com/execgraph/execgraph/internal/loader"
+	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
 // Steps is the resolver for the steps field.
 func (r *imageBuilderWorkflowExecutionResolver) Steps(ctx context.Context, obj *model.ImageBuilderWorkflowExecution, first *int, after *string) (*model.ImageBuilderWorkflowStepExecutionConnection, error) {
-	c, err := page(ctx, r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID), first, after)
+	c, err := page(ctx, r.Cursors, r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +87,13 @@ func (r *queryResolver) Executions(ctx context.Context, sources []*model.Executi
 	if err != nil {
 		return nil, err
 	}
-	m, owner := federate.Executions(ctx, r.Source, srcs, statuses)
+	m, owner := federate.Executions(ctx, r.Source, r.Cursors, srcs, statuses)
 	c, failures, err := m.Page(ctx, firstOr(first), after)
+	var misordered *relay.SourceError
+	if errors.As(err, &misordered) {
+		i := owner[misordered.Index]
+		return nil, federate.SourceFailed(i, srcs[i], misordered.Err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +142,7 @@ func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionNam
 	for i, st := range statuses {
 		statusNames[i] = string(st)
 	}
-	c, err := page(ctx, r.Source.DurableExecutions(source.LambdaFilter{
+	c, err := page(ctx, r.Cursors, r.Source.DurableExecutions(source.LambdaFilter{
 		Region: str(region), FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
 		Statuses: statusNames, StartedAfter: startedAfter, StartedBefore: startedBefore, ReverseOrder: reverseOrder != nil && *reverseOrder,
 	}), first, after)
@@ -150,7 +157,7 @@ func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionNam
 
 // ImageBuilderWorkflowExecutions is the resolver for the imageBuilderWorkflowExecutions field.
 func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error) {
-	c, err := page(ctx, r.Source.WorkflowExecutions(imageBuildVersionArn), first, after)
+	c, err := page(ctx, r.Cursors, r.Source.WorkflowExecutions(imageBuildVersionArn), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +169,7 @@ func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imag
 
 // StepFunctionsMapRuns is the resolver for the stepFunctionsMapRuns field.
 func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error) {
-	c, err := page(ctx, r.Source.MapRuns(executionArn), first, after)
+	c, err := page(ctx, r.Cursors, r.Source.MapRuns(executionArn), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +188,7 @@ func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, stat
 	if status != nil {
 		st = string(*status)
 	}
-	c, err := page(ctx, r.Source.JobExecutions(str(region), jobID, st), first, after)
+	c, err := page(ctx, r.Cursors, r.Source.JobExecutions(str(region), jobID, st), first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +203,7 @@ func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID strin
 	if err := source.CheckRegion(str(region)); err != nil {
 		return nil, err
 	}
-	c, err := page(ctx, r.Source.TransferExecutions(str(region), workflowID), first, after)
+	c, err := page(ctx, r.Cursors, r.Source.TransferExecutions(str(region), workflowID), first, after)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/frontdoor"
+	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 	"github.com/execgraph/execgraph/internal/transport"
 	"github.com/execgraph/execgraph/resolvers"
@@ -21,9 +22,9 @@ import (
 // newGraphQL returns the /graphql handler: the transport (POST and GET,
 // persisted documents), the front door (limits, price, introspection, the
 // parsed-query cache) and the executor with its error presenter.
-func (m *Main) newGraphQL(src *source.Source, docs *frontdoor.Documents) http.Handler {
+func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *frontdoor.Documents) http.Handler {
 	c := m.Config
-	schema := resolvers.NewSchema(&resolvers.Resolver{Source: src})
+	schema := resolvers.NewSchema(&resolvers.Resolver{Source: src, Cursors: cursors})
 	gate := frontdoor.NewGate(schema, frontdoor.Config{
 		Limits: frontdoor.Limits{Tokens: c.MaxTokens, Depth: c.MaxDepth, Aliases: c.MaxAliases, RootFields: c.MaxRootFields,
 			Directives: c.MaxDirectives, Fields: c.MaxFields},

@@ -22,6 +22,7 @@ import (
 	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/frontdoor"
 	"github.com/execgraph/execgraph/internal/loader"
+	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
@@ -122,7 +123,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("-trusted-documents: %w", err)
 	}
 	m.srv = &http.Server{
-		Handler:           m.routes(loaders.Middleware(m.newGraphQL(src, docs)), authn),
+		Handler:           m.routes(loaders.Middleware(m.newGraphQL(src, relay.NewSealer(c.CursorKeys...), docs)), authn),
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		WriteTimeout:      c.WriteTimeout,

@@ -76,12 +76,12 @@ func Sources(in []*model.ExecutionSourceInput) ([]Source, error) {
 // only the statuses asked for (none: all). It also returns, per listing of
 // the merge, the index of the source it belongs to: an IoT source filtered
 // on statuses that map to several IoT statuses is one listing per status.
-func Executions(ctx context.Context, src *source.Source, sources []Source, statuses []model.ExecutionStatus) (relay.Merge[model.Execution], []int) {
+func Executions(ctx context.Context, src *source.Source, sealer *relay.Sealer, sources []Source, statuses []model.ExecutionStatus) (relay.Merge[model.Execution], []int) {
 	want := map[model.ExecutionStatus]bool{}
 	for _, st := range statuses {
 		want[st] = true
 	}
-	m := relay.Merge[model.Execution]{Before: before}
+	m := relay.Merge[model.Execution]{Before: before, Sealer: sealer}
 	if len(want) > 0 {
 		m.Keep = func(e model.Execution) bool { st := e.GetStatus(); return st != nil && want[*st] }
 	}
@@ -138,7 +138,7 @@ func statusKey(statuses []model.ExecutionStatus) string {
 
 // erase turns a listing of one type into a listing of executions.
 func erase[T model.Execution](l relay.Listing[T]) relay.Listing[model.Execution] {
-	return relay.Listing[model.Execution]{Fingerprint: l.Fingerprint, MaxPage: l.MaxPage,
+	out := relay.Listing[model.Execution]{Fingerprint: l.Fingerprint, MaxPage: l.MaxPage,
 		Fetch: func(ctx context.Context, token string, size int) (relay.Page[model.Execution], error) {
 			p, err := l.Fetch(ctx, token, size)
 			out := relay.Page[model.Execution]{Next: p.Next, Items: make([]model.Execution, len(p.Items))}
@@ -147,6 +147,10 @@ func erase[T model.Execution](l relay.Listing[T]) relay.Listing[model.Execution]
 			}
 			return out, err
 		}}
+	if l.Key != nil {
+		out.Key = func(e model.Execution) string { return l.Key(e.(T)) }
+	}
+	return out
 }
 
 // withMapRunStatus fills in the status of every map run of a page, which

@@ -8,13 +8,17 @@ import (
 )
 
 // Merge pages through several listings as one, in the order Before defines.
-// Each listing must itself be sorted by Before; ties keep the order of
-// Sources. The cursor of an edge holds the position in every listing, so a
-// walk at any page size yields every kept item of every listing once.
+// Each listing must itself be sorted by Before, and a listing that is not
+// fails the page; ties keep the order of Sources. The cursor of an edge
+// holds the position in every listing, so a walk at any page size yields
+// every kept item of every listing once.
 type Merge[T any] struct {
 	Fingerprint string       // names the merge: its listings and filters
 	Sources     []Listing[T] // their own fingerprints are not used
-	Before      func(a, b T) bool
+	Sealer      *Sealer      // seals and opens the cursors
+	// Before reports whether a comes before b; nil for a single listing,
+	// which has nothing to order.
+	Before func(a, b T) bool
 	// Keep, when set, drops the items it refuses (a filter the listings
 	// cannot apply upstream). Dropped items are consumed, never emitted.
 	Keep func(T) bool
@@ -24,14 +28,18 @@ type Merge[T any] struct {
 }
 
 // SourceError is a listing that failed during a page. Its items are left
-// out of that page. After a transient failure (THROTTLED, UPSTREAM_ERROR)
-// the cursors keep its position and the page has a next one, so the next
-// page asks it again; after a lasting one (NOT_FOUND, FORBIDDEN,
-// BAD_USER_INPUT) the cursors mark it ended.
+// out of that page. After a transient failure (THROTTLED, UPSTREAM_ERROR,
+// REQUEST_TIMEOUT) the cursors keep its position and the page has a next
+// one, so the next page asks it again; after a lasting one (NOT_FOUND,
+// FORBIDDEN, BAD_USER_INPUT) the cursors mark it ended. As the error of a
+// whole page, it names the listing that made the page fail.
 type SourceError struct {
 	Index int
 	Err   error
 }
+
+func (e *SourceError) Error() string { return e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
 
 // MergeFetchBudget bounds the upstream pages one source may fetch for one
 // page of the merge, beyond those that first needs (a filter may drop
@@ -50,13 +58,29 @@ func FetchLimit(first, maxPage int) int {
 // lasting are the codes of failures that asking again will not mend.
 var lasting = map[apperr.Code]bool{apperr.NotFound: true, apperr.Forbidden: true, apperr.BadUserInput: true}
 
-// mergeState is one listing's progress through a page.
-type mergeState[T any] struct {
-	pos     Position // the next unconsumed item (canonical)
-	page    *Page[T] // the fetched page that holds pos, if any
-	size    int      // the size page was fetched at
-	fetches int
-	failed  bool
+// track is one listing's progress through a page.
+type track[T any] struct {
+	index    int
+	listing  Listing[T]
+	filtered bool
+	pos      Position // the next unconsumed item
+	page     *Page[T] // the fetched upstream page that holds pos, if any
+	size     int      // the size page was fetched at
+	fetches  int
+	failed   bool // failed transiently: its items are still to come
+	stalled  bool // ran out of fetches before finding its next item
+	prev     T    // the last item consumed in this page, for the order check
+	hasPrev  bool
+}
+
+// pager builds one page of a merge.
+type pager[T any] struct {
+	m        *Merge[T]
+	ctx      context.Context
+	first    int
+	tracks   []*track[T]
+	edges    []Edge[T]
+	failures []SourceError
 }
 
 // Page returns the first items of the merge after the cursor (nil: from the
@@ -66,147 +90,233 @@ type mergeState[T any] struct {
 // first == 0 asks each listing for one item, to tell whether anything
 // follows.
 //
+// hasNextPage follows from one rule: some listing has not ended, and either
+// the page is full, or that listing has an item waiting, ran out of
+// fetches, or failed transiently. The end cursor then names where every
+// listing stands.
+//
 // Errors: BAD_USER_INPUT for first outside 0..MaxFirst; INVALID_CURSOR for a
-// bad cursor or a refused AWS token. A listing's other errors are reported
-// as SourceErrors while the others are served.
+// bad cursor, a refused AWS token, or a page that changed so that the
+// cursor's place is lost; a *SourceError for a listing out of order. A
+// listing's other errors are reported as SourceErrors while the others are
+// served.
 func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connection[T], []SourceError, error) {
-	var conn Connection[T]
 	if first < 0 || first > MaxFirst {
-		return conn, nil, apperr.New(apperr.BadUserInput, "first must be between 0 and %d, got %d", MaxFirst, first)
+		return Connection[T]{}, nil, apperr.New(apperr.BadUserInput, "first must be between 0 and %d, got %d", MaxFirst, first)
 	}
+	p := &pager[T]{m: &m, ctx: ctx, first: first}
 	maxPages := make([]int, len(m.Sources))
-	for i, s := range m.Sources {
-		maxPages[i] = s.MaxPage
+	for i, l := range m.Sources {
+		maxPages[i] = l.MaxPage
+		p.tracks = append(p.tracks, &track[T]{index: i, listing: l, filtered: i < len(m.Filtered) && m.Filtered[i]})
 	}
-	st := make([]mergeState[T], len(m.Sources))
 	if after != nil {
-		ps, err := DecodePositions(*after, m.Fingerprint, maxPages)
+		ps, err := m.Sealer.Decode(*after, m.Fingerprint, maxPages)
 		if err != nil {
-			return conn, nil, err
+			return Connection[T]{}, nil, err
 		}
-		for i := range st {
-			st[i].pos = ps[i]
-		}
-	}
-	var failures []SourceError
-	retry := false // a source failed transiently: its items are still to come
-	// head returns listing i's next kept item; ok false when it has none or
-	// failed; budget true when it ran out of fetches before deciding.
-	head := func(i int) (item T, ok, budget bool, err error) {
-		s, src := &st[i], m.Sources[i]
-		limit := FetchLimit(first, src.MaxPage)
-		for {
-			if s.failed || s.pos.End {
-				return item, false, false, nil
-			}
-			if s.page == nil {
-				if s.fetches >= limit {
-					return item, false, true, nil
-				}
-				size := s.pos.Size
-				if s.pos.Skip == 0 {
-					size = min(max(first-len(conn.Edges), 1), src.MaxPage)
-					if i < len(m.Filtered) && m.Filtered[i] {
-						size = src.MaxPage
-					}
-				}
-				s.fetches++
-				p, err := src.Fetch(ctx, s.pos.Token, size)
-				if err != nil {
-					if apperr.CodeOf(err) == apperr.InvalidCursor || errors.Is(err, context.Canceled) {
-						return item, false, false, err
-					}
-					failures = append(failures, SourceError{Index: i, Err: err})
-					if lasting[apperr.CodeOf(err)] {
-						s.pos = Position{End: true}
-					} else {
-						s.failed, retry = true, true
-					}
-					return item, false, false, nil
-				}
-				if s.pos.Skip > len(p.Items) {
-					return item, false, false, apperr.New(apperr.InvalidCursor, "invalid cursor: the upstream page it names has changed")
-				}
-				s.page, s.size = &p, size
-			}
-			items := s.page.Items
-			for s.pos.Skip < len(items) && m.Keep != nil && !m.Keep(items[s.pos.Skip]) {
-				s.pos.Skip++
-				s.pos.Size = s.size
-			}
-			if s.pos.Skip < len(items) {
-				return items[s.pos.Skip], true, false, nil
-			}
-			s.pos, s.page = startOf(s.page.Next), nil
+		for i, t := range p.tracks {
+			t.pos = ps[i]
 		}
 	}
-	positions := func() []Position {
-		ps := make([]Position, len(st))
-		for i := range st {
-			ps[i] = st[i].pos
-		}
-		return ps
-	}
-	stoppedEarly, found := false, false
+	waiting := false
 	if first == 0 {
-		for i := range st {
-			_, ok, budget, err := head(i)
+		for _, t := range p.tracks {
+			_, ok, err := p.head(t)
 			if err != nil {
 				return Connection[T]{}, nil, err
 			}
-			found = found || ok || budget
+			waiting = waiting || ok
 		}
 	}
-	for len(conn.Edges) < first {
-		best := -1
-		var bestItem T
-		for i := range st {
-			item, ok, budget, err := head(i)
-			if err != nil {
-				return Connection[T]{}, nil, err
-			}
-			if budget {
-				stoppedEarly = true
-			}
-			if ok && (best < 0 || m.Before(item, bestItem)) {
-				best, bestItem = i, item
-			}
+	for len(p.edges) < first {
+		more, err := p.takeNext()
+		if err != nil {
+			return Connection[T]{}, nil, err
 		}
-		if stoppedEarly || best < 0 {
+		if !more {
 			break
 		}
-		s := &st[best]
-		s.pos.Skip++
-		s.pos.Size = s.size
-		if s.pos.Skip == len(s.page.Items) {
-			s.pos, s.page = startOf(s.page.Next), nil
+	}
+	return p.connection(waiting), p.failures, nil
+}
+
+// takeNext emits the item that comes first among the listings' next items;
+// false when no listing has one to give (ended, failed or stalled).
+func (p *pager[T]) takeNext() (bool, error) {
+	var best *track[T]
+	var bestItem T
+	for _, t := range p.tracks {
+		item, ok, err := p.head(t)
+		if err != nil {
+			return false, err
 		}
-		conn.Edges = append(conn.Edges, Edge[T]{Cursor: EncodePositions(m.Fingerprint, positions()), Node: bestItem})
+		if t.stalled {
+			return false, nil // its next item may come first: the page ends here
+		}
+		if ok && (best == nil || p.m.Before != nil && p.m.Before(item, bestItem)) {
+			best, bestItem = t, item
+		}
 	}
-	more := false
-	for i := range st {
-		more = more || !st[i].pos.End
+	if best == nil {
+		return false, nil
 	}
-	// With first items, more follow if a source has not ended; short of
-	// first, only if the page stopped early or a source is to be asked again
-	// (and then the end cursor is where every source stands).
-	full := first > 0 && len(conn.Edges) == first || found
-	conn.PageInfo.HasNextPage = more && (full || stoppedEarly || retry)
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	p.consume(best, bestItem)
+	p.edges = append(p.edges, Edge[T]{Cursor: p.m.Sealer.Encode(p.m.Fingerprint, p.positions()), Node: bestItem})
+	return true, nil
+}
+
+// head returns a listing's next kept item, fetching as needed; false when it
+// has none to give in this page.
+func (p *pager[T]) head(t *track[T]) (T, bool, error) {
+	var zero T
+	for !t.failed && !t.stalled && !t.pos.End {
+		if t.page == nil {
+			if err := p.fetch(t); err != nil {
+				return zero, false, err
+			}
+			continue
+		}
+		if t.pos.Skip < len(t.page.Items) {
+			item := t.page.Items[t.pos.Skip]
+			if err := p.checkOrder(t, item); err != nil {
+				return zero, false, err
+			}
+			if p.m.Keep == nil || p.m.Keep(item) {
+				return item, true, nil
+			}
+			p.consume(t, item) // dropped by the filter
+			continue
+		}
+		t.pos, t.page = startOf(t.page.Next, t.pos.Last), nil
 	}
-	if conn.PageInfo.HasNextPage && len(conn.Edges) < first {
-		c := EncodePositions(m.Fingerprint, positions())
+	return zero, false, nil
+}
+
+// fetch fetches the upstream page that holds the listing's position, within
+// its fetch budget, and finds its place in it again.
+func (p *pager[T]) fetch(t *track[T]) error {
+	if t.fetches >= FetchLimit(p.first, t.listing.MaxPage) {
+		t.stalled = true
+		return nil
+	}
+	size := t.pos.Size
+	if t.pos.Skip == 0 {
+		size = min(max(p.first-len(p.edges), 1), t.listing.MaxPage)
+		if t.filtered {
+			size = t.listing.MaxPage
+		}
+	}
+	t.fetches++
+	page, err := t.listing.Fetch(p.ctx, t.pos.Token, size)
+	if err != nil {
+		return p.failed(t, err)
+	}
+	if err := p.resync(t, page, size); err != nil {
+		return err
+	}
+	t.page, t.size = &page, size
+	return nil
+}
+
+// failed records a listing's failure: INVALID_CURSOR and a cancelled request
+// fail the page; other failures leave the listing out of it.
+func (p *pager[T]) failed(t *track[T], err error) error {
+	code := apperr.CodeOf(err)
+	if code == apperr.InvalidCursor || errors.Is(err, context.Canceled) {
+		return err
+	}
+	p.failures = append(p.failures, SourceError{Index: t.index, Err: err})
+	if lasting[code] {
+		t.pos = Position{End: true}
+	} else {
+		t.failed = true
+	}
+	return nil
+}
+
+// resync finds the position's place in a page fetched again: the item after
+// the last one consumed. Where that item moved (items were added before it
+// upstream) the position follows it; where it is gone from a page resumed
+// mid-way, the place is lost: INVALID_CURSOR.
+func (p *pager[T]) resync(t *track[T], page Page[T], size int) error {
+	key := t.listing.Key
+	if key == nil || t.pos.Last == 0 {
+		if t.pos.Skip > len(page.Items) {
+			return invalidCursor("the upstream page it names has changed")
+		}
+		return nil
+	}
+	if s := t.pos.Skip; s > 0 && s <= len(page.Items) && ItemHash(key(page.Items[s-1])) == t.pos.Last {
+		return nil
+	}
+	for i, it := range page.Items {
+		if ItemHash(key(it)) == t.pos.Last {
+			t.pos.Skip, t.pos.Size = i+1, size
+			return nil
+		}
+	}
+	if t.pos.Skip > 0 {
+		return invalidCursor("the listing changed upstream since the cursor was issued and the cursor's place in it is gone: start again from the first page")
+	}
+	return nil
+}
+
+// checkOrder fails the page when a listing's item comes before the one it
+// gave last: the merge could not order it.
+func (p *pager[T]) checkOrder(t *track[T], item T) error {
+	if p.m.Before != nil && t.hasPrev && p.m.Before(item, t.prev) {
+		return &SourceError{Index: t.index, Err: apperr.New(apperr.Upstream,
+			"the listing is not in the order the merge needs (newest first): an item came after a newer one")}
+	}
+	return nil
+}
+
+// consume moves a listing past item, the one at its position.
+func (p *pager[T]) consume(t *track[T], item T) {
+	t.prev, t.hasPrev = item, true
+	if t.listing.Key != nil {
+		t.pos.Last = ItemHash(t.listing.Key(item))
+	}
+	t.pos.Skip++
+	t.pos.Size = t.size
+	if t.pos.Skip == len(t.page.Items) {
+		t.pos, t.page = startOf(t.page.Next, t.pos.Last), nil
+	}
+}
+
+// positions is where every listing stands.
+func (p *pager[T]) positions() []Position {
+	ps := make([]Position, len(p.tracks))
+	for i, t := range p.tracks {
+		ps[i] = t.pos
+	}
+	return ps
+}
+
+// connection is the page built, with its page information.
+func (p *pager[T]) connection(waiting bool) Connection[T] {
+	full := p.first > 0 && len(p.edges) == p.first
+	next := false
+	for _, t := range p.tracks {
+		next = next || !t.pos.End && (full || waiting || t.failed || t.stalled)
+	}
+	conn := Connection[T]{Edges: p.edges, PageInfo: PageInfo{HasNextPage: next}}
+	if n := len(p.edges); n > 0 {
+		conn.PageInfo.StartCursor = &p.edges[0].Cursor
+		conn.PageInfo.EndCursor = &p.edges[n-1].Cursor
+	}
+	if next && !full {
+		c := p.m.Sealer.Encode(p.m.Fingerprint, p.positions())
 		conn.PageInfo.EndCursor = &c
 	}
-	return conn, failures, nil
+	return conn
 }
 
 // startOf is the position at the start of the page a next token fetches.
-func startOf(next string) Position {
+func startOf(next string, last uint64) Position {
 	if next == "" {
 		return Position{End: true}
 	}
-	return Position{Token: next}
+	return Position{Token: next, Last: last}
 }

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -32,7 +33,7 @@ func mergeFake(src int, values []int, calls *int, fail bool) Listing[[2]int] {
 
 func newMerge(calls *int, keep func([2]int) bool, failing int) (Merge[[2]int], [][2]int) {
 	data := [][]int{{90, 80, 80, 40, 30, 20, 10, 5, 1}, {85, 80, 50, 45}, {}, {100, 99, 98, 2, 1, 0}}
-	m := Merge[[2]int]{Fingerprint: "fp", Before: func(a, b [2]int) bool { return a[1] > b[1] }, Keep: keep}
+	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Before: func(a, b [2]int) bool { return a[1] > b[1] }, Keep: keep}
 	var want [][2]int
 	for i, vs := range data {
 		m.Sources = append(m.Sources, mergeFake(i, vs, calls, i == failing))
@@ -150,7 +151,7 @@ func TestMergeFailureKeepsPaging(t *testing.T) {
 		calls := 0
 		ok := mergeFake(0, []int{9, 5, 1}, &calls, false)
 		bad := Listing[[2]int]{MaxPage: 4, Fetch: func(context.Context, string, int) (Page[[2]int], error) { return Page[[2]int]{}, tc.err }}
-		m := Merge[[2]int]{Fingerprint: "fp", Sources: []Listing[[2]int]{ok, bad}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+		m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Sources: []Listing[[2]int]{ok, bad}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
 		conn, fails, err := m.Page(context.Background(), 10, nil)
 		if err != nil || len(conn.Edges) != 3 || len(fails) != 1 || conn.PageInfo.HasNextPage != tc.wantNext {
 			t.Fatalf("%v: %d edges, %d failures, hasNext %v, %v", tc.err, len(conn.Edges), len(fails), conn.PageInfo.HasNextPage, err)
@@ -175,7 +176,7 @@ func TestMergeStopsAtTheFetchBudget(t *testing.T) {
 		values = append(values, v)
 	}
 	calls := 0
-	m := Merge[[2]int]{Fingerprint: "fp", Sources: []Listing[[2]int]{mergeFake(0, values, &calls, false)}, Filtered: []bool{true},
+	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Sources: []Listing[[2]int]{mergeFake(0, values, &calls, false)}, Filtered: []bool{true},
 		Before: func(a, b [2]int) bool { return a[1] > b[1] }, Keep: func(x [2]int) bool { return x[1]%100 == 0 }}
 	conn, _, err := m.Page(context.Background(), 1, nil)
 	if err != nil || len(conn.Edges) != 1 || !conn.PageInfo.HasNextPage {
@@ -200,7 +201,7 @@ func TestMergeFirstZero(t *testing.T) {
 		wantNext bool
 	}{{[][]int{{}, {}}, false}, {[][]int{{}, {3}}, true}} {
 		calls := 0
-		m := Merge[[2]int]{Fingerprint: "fp", Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+		m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
 		for i, vs := range tc.values {
 			m.Sources = append(m.Sources, mergeFake(i, vs, &calls, false))
 		}
@@ -208,5 +209,19 @@ func TestMergeFirstZero(t *testing.T) {
 		if err != nil || len(conn.Edges) != 0 || conn.PageInfo.HasNextPage != tc.wantNext || calls != 2 {
 			t.Errorf("%v: %d edges, hasNext %v, %d calls, %v", tc.values, len(conn.Edges), conn.PageInfo.HasNextPage, calls, err)
 		}
+	}
+}
+
+// TestMergeRefusesAMisorderedSource: a listing that is not newest first
+// fails the page with an error that names it, rather than a misordered page.
+func TestMergeRefusesAMisorderedSource(t *testing.T) {
+	calls := 0
+	good := mergeFake(0, []int{9, 7, 5, 3, 1}, &calls, false)
+	oldestFirst := mergeFake(1, []int{2, 4, 6, 8}, &calls, false)
+	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Sources: []Listing[[2]int]{good, oldestFirst}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+	_, _, err := m.Page(context.Background(), 10, nil)
+	var se *SourceError
+	if !errors.As(err, &se) || se.Index != 1 {
+		t.Fatalf("got %v, want a SourceError naming source 1", err)
 	}
 }

@@ -23,6 +23,7 @@ func (s *Source) WorkflowExecutions(imageBuildVersionArn string) relay.Listing[*
 	return relay.Listing[*model.ImageBuilderWorkflowExecution]{
 		Fingerprint: relay.Fingerprint("imagebuilder", region, imageBuildVersionArn),
 		MaxPage:     imageBuilderMaxPage,
+		Key:         func(e *model.ImageBuilderWorkflowExecution) string { return e.WorkflowExecutionID },
 		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.ImageBuilderWorkflowExecution], error) {
 			n := int32(size)
 			out, err := client.ListWorkflowExecutions(ctx, &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: &imageBuildVersionArn, MaxResults: &n, NextToken: token(tok)})
@@ -95,6 +96,7 @@ func (s *Source) WorkflowSteps(region, workflowExecutionID string) relay.Listing
 	return relay.Listing[*model.ImageBuilderWorkflowStepExecution]{
 		Fingerprint: relay.Fingerprint("imagebuilder-steps", region, workflowExecutionID),
 		MaxPage:     imageBuilderMaxPage,
+		Key:         func(s *model.ImageBuilderWorkflowStepExecution) string { return s.StepExecutionID },
 		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.ImageBuilderWorkflowStepExecution], error) {
 			n := int32(size)
 			out, err := client.ListWorkflowStepExecutions(ctx, &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: &workflowExecutionID, MaxResults: &n, NextToken: token(tok)})

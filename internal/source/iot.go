@@ -33,6 +33,7 @@ func (s *Source) JobExecutions(region, jobID, status string) relay.Listing[*mode
 	return relay.Listing[*model.IoTJobExecution]{
 		Fingerprint: relay.Fingerprint("iot", region, jobID, status),
 		MaxPage:     iotMaxPage,
+		Key:         func(e *model.IoTJobExecution) string { return e.ID },
 		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.IoTJobExecution], error) {
 			n := int32(size)
 			out, err := client.ListJobExecutionsForJob(ctx, &iot.ListJobExecutionsForJobInput{JobId: &jobID, Status: types.JobExecutionStatus(status), MaxResults: &n, NextToken: token(tok)})

@@ -76,6 +76,7 @@ func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDu
 	return relay.Listing[*model.LambdaDurableExecution]{
 		Fingerprint: f.fingerprint(region),
 		MaxPage:     lambdaMaxPage,
+		Key:         func(e *model.LambdaDurableExecution) string { return e.DurableExecutionArn },
 		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.LambdaDurableExecution], error) {
 			req := in
 			req.MaxItems, req.Marker = int32(size), token(tok)

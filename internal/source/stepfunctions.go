@@ -24,6 +24,7 @@ func (s *Source) MapRuns(executionArn string) relay.Listing[*model.StepFunctions
 	return relay.Listing[*model.StepFunctionsMapRun]{
 		Fingerprint: relay.Fingerprint("stepfunctions", region, executionArn),
 		MaxPage:     sfnMaxPage,
+		Key:         func(r *model.StepFunctionsMapRun) string { return r.MapRunArn },
 		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.StepFunctionsMapRun], error) {
 			out, err := client.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &executionArn, MaxResults: int32(size), NextToken: token(tok)})
 			if err != nil {

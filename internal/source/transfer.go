@@ -23,6 +23,7 @@ func (s *Source) TransferExecutions(region, workflowID string) relay.Listing[*mo
 	return relay.Listing[*model.TransferExecution]{
 		Fingerprint: relay.Fingerprint("transfer", region, workflowID),
 		MaxPage:     transferMaxPage,
+		Key:         func(e *model.TransferExecution) string { return e.ExecutionID },
 		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.TransferExecution], error) {
 			n := int32(size)
 			out, err := client.ListExecutions(ctx, &transfer.ListExecutionsInput{WorkflowId: &workflowID, MaxResults: &n, NextToken: token(tok)})

@@ -61,7 +61,7 @@ func walk(t *testing.T, l Listing[int], first int) (items []int, pages int) {
 	t.Helper()
 	var after *string
 	for range 10_000 {
-		conn, err := l.Page(context.Background(), first, after)
+		conn, err := l.Page(context.Background(), testSealer, first, after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,14 +110,14 @@ func TestWalkYieldsEveryItemOnceWithMinimalCalls(t *testing.T) {
 func TestResumeAfterEveryEdge(t *testing.T) {
 	f := newFake(53)
 	l := f.listing(10)
-	conn, err := l.Page(context.Background(), 53, nil)
+	conn, err := l.Page(context.Background(), testSealer, 53, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, e := range conn.Edges {
 		for _, first := range []int{1, 4, 10, 25} {
 			f.calls = 0
-			next, err := l.Page(context.Background(), first, &e.Cursor)
+			next, err := l.Page(context.Background(), testSealer, first, &e.Cursor)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestResumeAfterEveryEdge(t *testing.T) {
 func TestEndCursorCostsNothing(t *testing.T) {
 	f := newFake(3)
 	l := f.listing(10)
-	conn, err := l.Page(context.Background(), 3, nil)
+	conn, err := l.Page(context.Background(), testSealer, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestEndCursorCostsNothing(t *testing.T) {
 		t.Fatal("hasNextPage at the end")
 	}
 	f.calls = 0
-	next, err := l.Page(context.Background(), 5, conn.PageInfo.EndCursor)
+	next, err := l.Page(context.Background(), testSealer, 5, conn.PageInfo.EndCursor)
 	if err != nil || len(next.Edges) != 0 || next.PageInfo.HasNextPage || f.calls != 0 {
 		t.Fatalf("after the end: %d edges, hasNext %v, %d calls, err %v", len(next.Edges), next.PageInfo.HasNextPage, f.calls, err)
 	}
@@ -160,7 +160,7 @@ func TestEndCursorCostsNothing(t *testing.T) {
 func TestFirstZero(t *testing.T) {
 	for _, n := range []int{0, 4} {
 		f := newFake(n)
-		conn, err := f.listing(10).Page(context.Background(), 0, nil)
+		conn, err := f.listing(10).Page(context.Background(), testSealer, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestBadArguments(t *testing.T) {
 	f := newFake(30)
 	l := f.listing(10)
 	other := newFake(31).listing(10)
-	conn, err := other.Page(context.Background(), 5, nil)
+	conn, err := other.Page(context.Background(), testSealer, 5, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,15 +200,15 @@ func TestBadArguments(t *testing.T) {
 		{"garbage", 5, str("not a cursor!"), apperr.InvalidCursor},
 		{"base64 garbage", 5, str("bm90IGpzb24"), apperr.InvalidCursor},
 		{"foreign listing", 5, &foreign, apperr.InvalidCursor},
-		{"other version", 5, str(otherVersion(EncodePositions(l.Fingerprint, []Position{{}}))), apperr.InvalidCursor},
-		{"two positions", 5, str(EncodePositions(l.Fingerprint, []Position{{}, {}})), apperr.InvalidCursor},
-		{"skip past size", 5, str(EncodePositions(l.Fingerprint, []Position{{Token: "10", Size: 3, Skip: 4}})), apperr.InvalidCursor},
-		{"size over max", 5, str(EncodePositions(l.Fingerprint, []Position{{Size: 11, Skip: 1}})), apperr.InvalidCursor},
-		{"token the upstream refuses", 5, str(EncodePositions(l.Fingerprint, []Position{{Token: "x"}})), apperr.InvalidCursor},
+		{"other version", 5, str(otherVersion(testSealer.Encode(l.Fingerprint, []Position{{}}))), apperr.InvalidCursor},
+		{"two positions", 5, str(testSealer.Encode(l.Fingerprint, []Position{{}, {}})), apperr.InvalidCursor},
+		{"skip past size", 5, str(testSealer.Encode(l.Fingerprint, []Position{{Token: "10", Size: 3, Skip: 4}})), apperr.InvalidCursor},
+		{"size over max", 5, str(testSealer.Encode(l.Fingerprint, []Position{{Size: 11, Skip: 1}})), apperr.InvalidCursor},
+		{"token the upstream refuses", 5, str(testSealer.Encode(l.Fingerprint, []Position{{Token: "x"}})), apperr.InvalidCursor},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.calls = 0
-			_, err := l.Page(context.Background(), tc.first, tc.after)
+			_, err := l.Page(context.Background(), testSealer, tc.first, tc.after)
 			if got := apperr.CodeOf(err); got != tc.want {
 				t.Fatalf("code %s, want %s (err %v)", got, tc.want, err)
 			}
@@ -240,7 +240,7 @@ func TestTooManyEmptyPages(t *testing.T) {
 			return Page[int]{Items: f.items[10:]}, nil
 		}
 	}}
-	first, err := l.Page(context.Background(), 20, nil)
+	first, err := l.Page(context.Background(), testSealer, 20, nil)
 	if err != nil || len(first.Edges) != 10 || !first.PageInfo.HasNextPage {
 		t.Fatalf("first page: %d edges, hasNext %v, %v", len(first.Edges), first.PageInfo.HasNextPage, err)
 	}
@@ -248,7 +248,7 @@ func TestTooManyEmptyPages(t *testing.T) {
 		t.Fatal("the end cursor points back before the empty pages")
 	}
 	calls = 0
-	second, err := l.Page(context.Background(), 20, first.PageInfo.EndCursor)
+	second, err := l.Page(context.Background(), testSealer, 20, first.PageInfo.EndCursor)
 	if err != nil || len(second.Edges) != 10 || second.PageInfo.HasNextPage {
 		t.Fatalf("second page: %d edges, hasNext %v, %v", len(second.Edges), second.PageInfo.HasNextPage, err)
 	}
@@ -257,8 +257,71 @@ func TestTooManyEmptyPages(t *testing.T) {
 	}
 }
 
-// otherVersion rewrites a cursor's version field.
+// otherVersion rewrites a cursor's version byte, keeping its MAC.
 func otherVersion(cursor string) string {
 	raw, _ := base64.RawURLEncoding.DecodeString(cursor)
-	return base64.RawURLEncoding.EncodeToString(append([]byte("m2"), raw[2:]...))
+	raw[0]++
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// keyed is the listing with item keys, so that cursors notice changes.
+func (f *fakeList) keyed(maxPage int) Listing[int] {
+	l := f.listing(maxPage)
+	l.Key = strconv.Itoa
+	return l
+}
+
+// TestResumeAfterItemsAddedUpstream: items added at the head of a listing
+// (newest first) between two requests shift the offset tokens; resuming
+// mid-page and at a page boundary still continues with the very next item,
+// neither repeating nor skipping one.
+func TestResumeAfterItemsAddedUpstream(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		first, resume int // page size, and which edge's cursor to resume after
+	}{
+		{"mid-page", 10, 3}, {"at a page boundary", 5, 4}, {"at the end of a page of one", 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(30)
+			for i := range f.items {
+				f.items[i] = 1000 - i // newest first
+			}
+			l := f.keyed(10)
+			conn, err := l.Page(context.Background(), testSealer, tc.first, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cursor := conn.Edges[tc.resume].Cursor
+			want := f.items[tc.resume+1 : tc.resume+1+5]
+			f.items = append([]int{2000, 1999, 1998}, f.items...) // three new items
+			next, err := l.Page(context.Background(), testSealer, 5, &cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, e := range next.Edges {
+				got = append(got, e.Node)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("after the change: got %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestResumeOnAPageThatLostItsPlace: when the item a cursor followed is gone
+// from the page it resumes, the page is INVALID_CURSOR, never a guess.
+func TestResumeOnAPageThatLostItsPlace(t *testing.T) {
+	f := newFake(30)
+	l := f.keyed(10)
+	conn, err := l.Page(context.Background(), testSealer, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cursor := conn.Edges[3].Cursor
+	f.items = append(f.items[:3], f.items[4:]...) // the item the cursor follows is gone
+	if _, err := l.Page(context.Background(), testSealer, 5, &cursor); apperr.CodeOf(err) != apperr.InvalidCursor {
+		t.Fatalf("got %v, want INVALID_CURSOR", err)
+	}
 }

@@ -22,6 +22,10 @@ type Listing[T any] struct {
 	Fingerprint string // see Fingerprint
 	MaxPage     int    // the API's largest page size
 	Fetch       Fetcher[T]
+	// Key identifies an item within the listing (an ARN, an id). Cursors
+	// keep a hash of the last item consumed, so that resuming on a page
+	// that changed upstream is noticed; nil: not checked.
+	Key func(T) string
 }
 
 // Edge is an item and the cursor that resumes right after it.
@@ -56,9 +60,10 @@ type Connection[T any] struct {
 // nothing.
 //
 // Errors: BAD_USER_INPUT if first is outside 0..MaxFirst; INVALID_CURSOR for
-// a bad cursor; any fetch error as is.
-func (l Listing[T]) Page(ctx context.Context, first int, after *string) (Connection[T], error) {
-	one := Merge[T]{Fingerprint: l.Fingerprint, Sources: []Listing[T]{l}, Before: func(T, T) bool { return false }}
+// a bad cursor, or for a page that changed upstream so that the cursor's
+// place in it is lost; any fetch error as is.
+func (l Listing[T]) Page(ctx context.Context, s *Sealer, first int, after *string) (Connection[T], error) {
+	one := Merge[T]{Fingerprint: l.Fingerprint, Sources: []Listing[T]{l}, Sealer: s}
 	conn, failures, err := one.Page(ctx, first, after)
 	if err == nil && len(failures) > 0 {
 		err = failures[0].Err
