@@ -3,7 +3,9 @@
 // (REST-JSON for Lambda, Image Builder and IoT; AWS JSON 1.0 for Step
 // Functions; AWS JSON 1.1 for Transfer Family), so the unmodified
 // aws-sdk-go-v2 clients and the AWS CLI (with --endpoint-url) talk to it as
-// they talk to AWS.
+// they talk to AWS. It also answers STS GetCallerIdentity (Query protocol:
+// a form-encoded POST / with an XML response), so that a client can check
+// its credentials against it as against AWS.
 //
 // The data is generated deterministically from a seed and never changes
 // afterwards, so the emulator is safe for concurrent use: only the call
@@ -56,7 +58,8 @@ type Emulator struct {
 	stats   *stats
 	faults  *faults
 	mux     *http.ServeMux
-	targets map[string]http.HandlerFunc
+	targets map[string]http.HandlerFunc // AWS JSON operations by X-Amz-Target
+	actions map[string]http.HandlerFunc // Query operations by Version and Action
 }
 
 // world is one region's data: every service's resources.
@@ -107,7 +110,8 @@ func New(opts Options) *Emulator {
 	e.registerSFN()
 	e.registerIoT()
 	e.registerTransfer()
-	e.mux.HandleFunc("POST /{$}", e.serveJSONTarget)
+	e.registerSTS()
+	e.mux.HandleFunc("POST /{$}", e.serveRoot)
 	return e
 }
 
@@ -191,23 +195,41 @@ func (e *Emulator) Manifest() Manifest {
 	return Manifest{Region: DefaultRegion, AccountID: AccountID, Resources: rs}
 }
 
-// regionOf returns the region named by the request's SigV4 credential scope
-// (Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request),
-// or DefaultRegion when the request is unsigned.
-func regionOf(r *http.Request) string {
-	auth := r.Header.Get("Authorization")
-	_, rest, ok := strings.Cut(auth, "Credential=")
+// credentialScope returns the parts of the request's SigV4 credential
+// (Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request,
+// ...): access key id, date, region, service and terminator. ok is false
+// when the request is unsigned or the credential is malformed.
+func credentialScope(r *http.Request) (parts []string, ok bool) {
+	_, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
 	if !ok {
-		return DefaultRegion
+		return nil, false
 	}
 	if i := strings.IndexAny(rest, ", "); i >= 0 {
 		rest = rest[:i]
 	}
-	parts := strings.Split(rest, "/")
+	parts = strings.Split(rest, "/")
 	if len(parts) < 5 || parts[2] == "" {
-		return DefaultRegion
+		return nil, false
 	}
-	return parts[2]
+	return parts, true
+}
+
+// regionOf returns the region named by the request's SigV4 credential scope,
+// or DefaultRegion when the request is unsigned.
+func regionOf(r *http.Request) string {
+	if parts, ok := credentialScope(r); ok {
+		return parts[2]
+	}
+	return DefaultRegion
+}
+
+// accessKeyOf returns the access key id of the request's SigV4 credential;
+// ok is false when the request is unsigned.
+func accessKeyOf(r *http.Request) (akid string, ok bool) {
+	if parts, ok := credentialScope(r); ok && parts[0] != "" {
+		return parts[0], true
+	}
+	return "", false
 }
 
 // world returns the data of a region. A region that was not seeded is
