@@ -48,18 +48,23 @@ type Options struct {
 	TokenTTL time.Duration
 	// Now is the emulator's clock, used only for token expiry (default time.Now).
 	Now func() time.Time
+	// LambdaOrder is the reading of ListDurableExecutionsByFunction's
+	// default order and Qualifier (default LambdaNewestFirst); New panics
+	// on a value that ParseLambdaOrder refuses.
+	LambdaOrder LambdaOrder
 }
 
 // Emulator is an http.Handler serving the five APIs and the admin API.
 type Emulator struct {
-	seed    uint64
-	regions map[string]*world
-	tokens  *tokenCodec
-	stats   *stats
-	faults  *faults
-	mux     *http.ServeMux
-	targets map[string]http.HandlerFunc // AWS JSON operations by X-Amz-Target
-	actions map[string]http.HandlerFunc // Query operations by Version and Action
+	seed        uint64
+	regions     map[string]*world
+	tokens      *tokenCodec
+	stats       *stats
+	faults      *faults
+	mux         *http.ServeMux
+	lambdaOrder LambdaOrder
+	targets     map[string]http.HandlerFunc // AWS JSON operations by X-Amz-Target
+	actions     map[string]http.HandlerFunc // Query operations by Version and Action
 }
 
 // world is one region's data: every service's resources.
@@ -80,13 +85,18 @@ func New(opts Options) *Emulator {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	order, err := ParseLambdaOrder(string(opts.LambdaOrder))
+	if err != nil {
+		panic("awsemu.New: " + err.Error())
+	}
 	e := &Emulator{
-		seed:    opts.Seed,
-		regions: map[string]*world{},
-		tokens:  newTokenCodec(opts.Seed, opts.TokenTTL, opts.Now),
-		stats:   newStats(),
-		faults:  newFaults(opts.Seed),
-		mux:     http.NewServeMux(),
+		seed:        opts.Seed,
+		lambdaOrder: order,
+		regions:     map[string]*world{},
+		tokens:      newTokenCodec(opts.Seed, opts.TokenTTL, opts.Now),
+		stats:       newStats(),
+		faults:      newFaults(opts.Seed),
+		mux:         http.NewServeMux(),
 	}
 	for i, region := range []string{DefaultRegion, SecondRegion} {
 		// Every service seeds from its own stream, so adding data to one

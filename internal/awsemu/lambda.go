@@ -17,12 +17,64 @@ import (
 //	GET /2025-12-01/functions/{FunctionName}/durable-executions   ListDurableExecutionsByFunction
 //	GET /2025-12-01/durable-executions/{DurableExecutionArn}      GetDurableExecution
 //
-// Order: by default the listing is NEWEST first (StartTimestamp descending,
-// ties by execution id descending); ReverseOrder=true lists oldest first.
-// This follows the Lambda model of aws-sdk-go-v2 service/lambda v1.114.2 and
-// the current API reference ("Set to true to return results in chronological
-// order (oldest first). Default is false."); older model revisions documented
-// the opposite. It is decided in one place, durableListRequest.oldestFirst.
+// Order: the Lambda models disagree on ListDurableExecutionsByFunction's
+// default order, so the emulator offers both readings (Options.LambdaOrder):
+//
+//   - LambdaNewestFirst (the default): NEWEST first (StartTimestamp
+//     descending, ties by execution id descending); ReverseOrder=true lists
+//     oldest first; without a Qualifier every version's executions are
+//     listed. This follows the Lambda model of aws-sdk-go-v2 service/lambda
+//     v1.114.2 and the current API reference ("Set to true to return results
+//     in chronological order (oldest first). Default is false.").
+//   - LambdaOldestFirst: OLDEST first, ReverseOrder=true newest first, and
+//     without a Qualifier only the executions of $LATEST, as the service's
+//     seed documentation (older model revisions) read.
+//
+// Both are decided in one place, parseDurableListRequest.
+
+// LambdaOrder is a reading of ListDurableExecutionsByFunction's default
+// order and of an absent Qualifier. The zero value is LambdaNewestFirst.
+type LambdaOrder string
+
+const (
+	// LambdaNewestFirst lists newest first by default and every version
+	// without a Qualifier.
+	LambdaNewestFirst LambdaOrder = "newest-first"
+	// LambdaOldestFirst lists oldest first by default and only $LATEST
+	// without a Qualifier.
+	LambdaOldestFirst LambdaOrder = "oldest-first"
+)
+
+// ParseLambdaOrder returns the LambdaOrder named s: "newest-first" (or "",
+// the default) or "oldest-first". Any other value is an error that names
+// the valid ones, for a command-line flag.
+func ParseLambdaOrder(s string) (LambdaOrder, error) {
+	switch LambdaOrder(s) {
+	case "", LambdaNewestFirst:
+		return LambdaNewestFirst, nil
+	case LambdaOldestFirst:
+		return LambdaOldestFirst, nil
+	}
+	return "", fmt.Errorf("lambda order %q is neither %q nor %q", s, LambdaNewestFirst, LambdaOldestFirst)
+}
+
+// String returns the order's name; the zero value is "newest-first".
+func (o LambdaOrder) String() string {
+	if o == "" {
+		return string(LambdaNewestFirst)
+	}
+	return string(o)
+}
+
+// Set parses s with ParseLambdaOrder, so that *LambdaOrder is a flag.Value.
+func (o *LambdaOrder) Set(s string) error {
+	v, err := ParseLambdaOrder(s)
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
 
 var lambdaService = &service{
 	name:        "lambda",
@@ -301,7 +353,7 @@ type durableListRequest struct {
 	name          string          // substring of the execution name
 	statuses      []string        // sorted, distinct; nil: any status
 	after, before time.Time       // strict bounds on the start; zero: none
-	oldestFirst   bool            // ReverseOrder=true
+	oldestFirst   bool            // the order of the listing, after ReverseOrder
 	size          int             // page size
 	marker        string          // "" for the first page
 	statusSet     map[string]bool // statuses as a set
@@ -375,12 +427,17 @@ func parseDurableListRequest(c *call) (*durableListRequest, error) {
 	if q.before, err = lambdaQueryTime(query, "StartedBefore"); err != nil {
 		return nil, err
 	}
+	oldestByDefault := c.e.lambdaOrder == LambdaOldestFirst
 	switch query.Get("ReverseOrder") {
 	case "", "false":
+		q.oldestFirst = oldestByDefault
 	case "true":
-		q.oldestFirst = true
+		q.oldestFirst = !oldestByDefault
 	default:
 		return nil, lambdaInvalidParam.withMessage("ReverseOrder must be true or false.")
+	}
+	if qualifier == "" && oldestByDefault {
+		qualifier = "$LATEST"
 	}
 	if q.fn, q.version, err = c.w.lambda.resolve(c.region, ref, qualifier); err != nil {
 		return nil, err
