@@ -257,15 +257,7 @@ func TestLambdaListFilters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var want []string
-			for _, x := range all {
-				if tc.keep == nil || tc.keep(x) {
-					want = append(want, aws.ToString(x.DurableExecutionArn))
-				}
-			}
-			if tc.oldest {
-				slices.Reverse(want)
-			}
+			want := lambdaKept(all, tc.keep, tc.oldest)
 			if len(want) == 0 || (tc.partial && len(want) == len(all)) {
 				t.Fatalf("filter keeps %d of %d executions: the case proves nothing", len(want), len(all))
 			}
@@ -279,6 +271,21 @@ func TestLambdaListFilters(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lambdaKept returns the ARNs of the executions of all (newest first) that
+// keep accepts (nil: every one), oldest first if oldest.
+func lambdaKept(all []types.Execution, keep func(types.Execution) bool, oldest bool) []string {
+	var out []string
+	for _, x := range all {
+		if keep == nil || keep(x) {
+			out = append(out, aws.ToString(x.DurableExecutionArn))
+		}
+	}
+	if oldest {
+		slices.Reverse(out)
+	}
+	return out
 }
 
 func lambdaFirst(s []string) string {
@@ -653,15 +660,7 @@ func TestLambdaOrderReadings(t *testing.T) {
 		name := fmt.Sprintf("%s/reverse=%v/qualifier=%s", tc.order, aws.ToBool(tc.reverse), aws.ToString(tc.qualifier))
 		t.Run(name, func(t *testing.T) {
 			s := servers[tc.order]
-			var want []string
-			for _, x := range all {
-				if tc.keep == nil || tc.keep(x) {
-					want = append(want, aws.ToString(x.DurableExecutionArn))
-				}
-			}
-			if tc.oldest {
-				slices.Reverse(want)
-			}
+			want := lambdaKept(all, tc.keep, tc.oldest)
 			if tc.keep != nil && (len(want) == 0 || len(want) == len(all)) {
 				t.Fatalf("filter keeps %d of %d executions: the case proves nothing", len(want), len(all))
 			}
