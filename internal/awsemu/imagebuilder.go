@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -74,10 +76,24 @@ type imageBuilderData struct {
 }
 
 // ibImage is an image build version and its workflow executions, newest
-// first (start time descending, then id ascending).
+// first (start time descending, then id ascending: ibCmp).
 type ibImage struct {
-	arn        string
-	executions []*ibExecution
+	arn, region, name string
+	executions        []*ibExecution
+}
+
+// ibCmp compares executions in listing order: newest first, ties by id.
+func ibCmp(a, b *ibExecution) int {
+	if c := b.start.Compare(a.start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// workflow returns the ARN of the image's workflow of kind ("build", "test"
+// or "distribution") and name.
+func (img *ibImage) workflow(kind, name string) string {
+	return fmt.Sprintf("arn:aws:imagebuilder:%s:%s:workflow/%s/%s-%s/1.0.0/1", img.region, AccountID, kind, img.name, name)
 }
 
 // ibExecution is one workflow execution. Its totals count its steps by
@@ -187,15 +203,12 @@ func seedImageBuilder(r *rand.Rand, region string, primary bool) *imageBuilderDa
 
 // seedIBImage generates one image build version and its executions.
 func seedIBImage(r *rand.Rand, region string, s ibSpec) *ibImage {
-	img := &ibImage{arn: fmt.Sprintf("arn:aws:imagebuilder:%s:%s:image/%s/%s", region, AccountID, s.name, s.version)}
-	workflow := func(kind, name string) string {
-		return fmt.Sprintf("arn:aws:imagebuilder:%s:%s:workflow/%s/%s-%s/1.0.0/1", region, AccountID, kind, s.name, name)
-	}
+	img := &ibImage{arn: fmt.Sprintf("arn:aws:imagebuilder:%s:%s:image/%s/%s", region, AccountID, s.name, s.version), region: region, name: s.name}
 	workflows := []weighted[[2]string]{
-		{[2]string{"BUILD", workflow("build", "build")}, 35},
-		{[2]string{"TEST", workflow("test", "smoke-test")}, 30},
-		{[2]string{"TEST", workflow("test", "security-test")}, 20},
-		{[2]string{"DISTRIBUTION", workflow("distribution", "distribution")}, 15},
+		{[2]string{"BUILD", img.workflow("build", "build")}, 35},
+		{[2]string{"TEST", img.workflow("test", "smoke-test")}, 30},
+		{[2]string{"TEST", img.workflow("test", "security-test")}, 20},
+		{[2]string{"DISTRIBUTION", img.workflow("distribution", "distribution")}, 15},
 	}
 	long := map[int]bool{}
 	if s.long {
@@ -216,13 +229,7 @@ func seedIBImage(r *rand.Rand, region string, s ibSpec) *ibImage {
 		}
 		img.executions = append(img.executions, seedIBExecution(r, img.arn, wf[0], wf[1], status, start, steps))
 	}
-	sort.Slice(img.executions, func(i, j int) bool {
-		a, b := img.executions[i], img.executions[j]
-		if !a.start.Equal(b.start) {
-			return a.start.After(b.start)
-		}
-		return a.id < b.id
-	})
+	slices.SortFunc(img.executions, ibCmp)
 	return img
 }
 
@@ -291,6 +298,9 @@ func seedIBExecution(r *rand.Rand, imageARN, wfType, wfARN, status string, start
 		}
 		x.steps = append(x.steps, st)
 	}
+	if m, ok := ibMessages[status]; ok {
+		x.message = m
+	}
 	switch status {
 	case ibRollbackCompleted:
 		for _, j := range done {
@@ -306,17 +316,19 @@ func seedIBExecution(r *rand.Rand, imageARN, wfType, wfARN, status string, start
 				x.steps[j].rollbackStatus = ibCompleted
 			}
 		}
-	case ibCancelled:
-		x.message = "Workflow execution was cancelled."
-	case ibSkipped:
-		x.message = "Workflow skipped because an earlier workflow failed."
-	case ibPending:
-		x.message = "Waiting for the previous workflow to finish."
 	}
 	if status != ibRunning && status != ibPending && status != ibRollbackInProgress {
 		x.end = at
 	}
 	return x
+}
+
+// ibMessages are the messages of executions in the statuses that have one
+// of their own (a failed execution names its failed step instead).
+var ibMessages = map[string]string{
+	ibCancelled: "Workflow execution was cancelled.",
+	ibSkipped:   "Workflow skipped because an earlier workflow failed.",
+	ibPending:   "Waiting for the previous workflow to finish.",
 }
 
 // ibStepStatus is the status of step j of an execution with the given status

@@ -101,6 +101,15 @@ func (x *iotExecution) sortKey() time.Time {
 	return x.startedAt
 }
 
+// iotListingCmp compares executions in listing order: newest sortKey
+// first, ties by thingArn.
+func iotListingCmp(a, b *iotExecution) int {
+	if c := b.sortKey().Compare(a.sortKey()); c != 0 {
+		return c
+	}
+	return strings.Compare(a.thingArn, b.thingArn)
+}
+
 // iotJob is a job and its executions in listing order.
 type iotJob struct {
 	id, arn, description, documentSource  string
@@ -256,13 +265,7 @@ func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
 		j.createdAt = minTime(j.createdAt, x.queuedAt.Add(-time.Duration(1+r.IntN(60))*time.Second))
 	}
 	iotRolloutWave(j.execs)
-	sort.Slice(j.execs, func(a, b int) bool {
-		ka, kb := j.execs[a].sortKey(), j.execs[b].sortKey()
-		if !ka.Equal(kb) {
-			return ka.After(kb)
-		}
-		return j.execs[a].thingArn < j.execs[b].thingArn
-	})
+	slices.SortFunc(j.execs, iotListingCmp)
 	j.status = "COMPLETED"
 	if s.continuous {
 		j.status = iotInProgress // a continuous job runs until canceled

@@ -145,10 +145,16 @@ func (x *durableExecution) functionArn() string { return x.fn.arn + ":" + x.vers
 
 // before is the listing order: start time, then execution id.
 func (x *durableExecution) before(y *durableExecution) bool {
-	if !x.start.Equal(y.start) {
-		return x.start.Before(y.start)
+	return durableCmp(x, y) < 0
+}
+
+// durableCmp compares executions in the order of durableFunction.execs:
+// oldest first, ties by execution id.
+func durableCmp(x, y *durableExecution) int {
+	if c := x.start.Compare(y.start); c != 0 {
+		return c
 	}
-	return x.id < y.id
+	return strings.Compare(x.id, y.id)
 }
 
 // durableConfig is the wire DurableConfig.
@@ -267,13 +273,18 @@ func seedDurableExecution(r *rand.Rand, fn *durableFunction, i, n int, start tim
 		x.err = seedDurableFailure(r)
 	case "TIMED_OUT":
 		duration = timeout
-		x.err = &lambdaErrorObject{
-			ErrorType:    "DurableExecutionTimedOut",
-			ErrorMessage: fmt.Sprintf("The durable execution exceeded its execution timeout of %d seconds.", fn.config.ExecutionTimeout),
-		}
+		x.err = fn.timedOut()
 	}
 	x.end = start.Add(duration)
 	return x
+}
+
+// timedOut is the error of an execution of fn that ran out of time.
+func (fn *durableFunction) timedOut() *lambdaErrorObject {
+	return &lambdaErrorObject{
+		ErrorType:    "DurableExecutionTimedOut",
+		ErrorMessage: fmt.Sprintf("The durable execution exceeded its execution timeout of %d seconds.", fn.config.ExecutionTimeout),
+	}
 }
 
 // seedDurableFailure is the error of a FAILED execution.

@@ -339,7 +339,7 @@ func (d *sfnData) addExecution(r *rand.Rand, region string, s sfnExecSpec) {
 			if j > 0 {
 				mr.start = t.Add(ms(r.IntN(3)))
 			}
-			mr.arn = fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", region, AccountID, sm.name, m.label, uuid(r))
+			mr.arn = sfnMapRunArn(region, sm, m, uuid(r))
 			if status != sfnRunning {
 				mr.stop = mr.start.Add(ms(int(gap) * (20 + r.IntN(70)) / 100))
 				if mr.stop.After(lastStop) {
@@ -351,13 +351,7 @@ func (d *sfnData) addExecution(r *rand.Rand, region string, s sfnExecSpec) {
 				x.redriveCount, x.redriveDate = 1, mr.redriveDate
 			}
 			mr.items, mr.children = seedMapRunCounts(r, m, status)
-			mr.listEntry, _ = json.Marshal(struct {
-				ExecutionArn    string     `json:"executionArn"`
-				MapRunArn       string     `json:"mapRunArn"`
-				StateMachineArn string     `json:"stateMachineArn"`
-				StartDate       epochTime  `json:"startDate"`
-				StopDate        *epochTime `json:"stopDate,omitempty"`
-			}{x.arn, mr.arn, sm.arn, epochTime(mr.start), ts(mr.stop)})
+			mr.encode()
 			x.mapRuns = append(x.mapRuns, mr)
 			d.byMapRun[mr.arn] = mr
 		}
@@ -388,15 +382,33 @@ func sfnIterationStatus(r *rand.Rand, exec string, last bool, index, failStreak 
 	return exec
 }
 
-// sortMapRuns sorts Map Runs in ListMapRuns order: newest first by start,
+// sortMapRuns sorts Map Runs in ListMapRuns order.
+func sortMapRuns(runs []*sfnMapRun) { slices.SortFunc(runs, mapRunCmp) }
+
+// mapRunCmp compares Map Runs in ListMapRuns order: newest first by start,
 // ties by ARN ascending.
-func sortMapRuns(runs []*sfnMapRun) {
-	slices.SortFunc(runs, func(a, b *sfnMapRun) int {
-		if c := b.start.Compare(a.start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.arn, b.arn)
-	})
+func mapRunCmp(a, b *sfnMapRun) int {
+	if c := b.start.Compare(a.start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.arn, b.arn)
+}
+
+// sfnMapRunArn is the ARN of a run of Map state m of state machine sm.
+func sfnMapRunArn(region string, sm *sfnStateMachine, m *sfnMapState, runID string) string {
+	return fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", region, AccountID, sm.name, m.label, runID)
+}
+
+// encode encodes the Map Run's ListMapRuns entry into listEntry, once at
+// seed time and again whenever its stop date changes.
+func (mr *sfnMapRun) encode() {
+	mr.listEntry, _ = json.Marshal(struct {
+		ExecutionArn    string     `json:"executionArn"`
+		MapRunArn       string     `json:"mapRunArn"`
+		StateMachineArn string     `json:"stateMachineArn"`
+		StartDate       epochTime  `json:"startDate"`
+		StopDate        *epochTime `json:"stopDate,omitempty"`
+	}{mr.exec.arn, mr.arn, mr.exec.machine.arn, epochTime(mr.start), ts(mr.stop)})
 }
 
 // sfnFinishExecution sets what follows from an execution's status: stop

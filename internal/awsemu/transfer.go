@@ -50,10 +50,13 @@ type transferData struct {
 	workflows map[string]*transferWorkflow
 }
 
-// transferWorkflow is a workflow and its in-progress executions, newest
-// created first.
+// transferWorkflow is a workflow, where its uploads arrive, and its
+// in-progress executions, newest created first (xferCmp).
 type transferWorkflow struct {
 	desc       xferWorkflow
+	site       xferSite
+	role       string       // the ExecutionRole of its executions
+	logging    *xferLogging // their LoggingConfiguration
 	executions []*xferExecution
 	byID       map[string]*xferExecution
 }
@@ -163,6 +166,16 @@ type xferExecution struct {
 	PosixProfile         *xferPosix           `json:"PosixProfile,omitempty"`
 	Status               string               `json:"Status"`
 	Results              *xferResults         `json:"Results"`
+	created              time.Time            // shows only in the file name
+}
+
+// xferCmp compares executions in ListExecutions order: newest created
+// first, ties by id.
+func xferCmp(a, b *xferExecution) int {
+	if c := b.created.Compare(a.created); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ExecutionId, b.ExecutionId)
 }
 
 // xferListedExecution is a ListedExecution: a subset of the described
@@ -211,9 +224,8 @@ func seedTransfer(r *rand.Rand, region string, primary bool) *transferData {
 	}
 	d := &transferData{workflows: map[string]*transferWorkflow{}}
 	for i, n := range counts {
-		site := seedXferSite(r, region, i%2 == 1)
-		wf := seedXferWorkflow(r, site)
-		wf.seedExecutions(r, site, n)
+		wf := seedXferWorkflow(r, seedXferSite(r, region, i%2 == 1))
+		wf.seedExecutions(r, n)
 		d.workflows[wf.desc.WorkflowId] = wf
 	}
 	return d
@@ -276,7 +288,16 @@ func seedXferWorkflow(r *rand.Rand, s xferSite) *transferWorkflow {
 		wf.OnExceptionSteps = append(wf.OnExceptionSteps,
 			xferStepOf("TAG", xferStepDetails{Name: "quarantine", SourceFileLocation: "${original.file}", Tags: []xferTag{{"status", "quarantined"}}}))
 	}
-	return &transferWorkflow{desc: wf, byID: map[string]*xferExecution{}}
+	return &transferWorkflow{
+		desc: wf,
+		site: s,
+		role: fmt.Sprintf("arn:aws:iam::%s:role/transfer-workflow-%s", AccountID, id),
+		logging: &xferLogging{
+			LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
+			LogGroupName: "/aws/transfer/" + s.serverID,
+		},
+		byID: map[string]*xferExecution{},
+	}
 }
 
 // xferStepOf returns a step of the given type with its details member set.
@@ -308,33 +329,49 @@ var xferFailures = map[string][]xferError{
 
 // seedExecutions adds n in-progress executions, created at distinct times
 // before seedEpoch and kept newest first.
-func (wf *transferWorkflow) seedExecutions(r *rand.Rand, s xferSite, n int) {
-	role := fmt.Sprintf("arn:aws:iam::%s:role/transfer-workflow-%s", AccountID, wf.desc.WorkflowId)
-	logging := &xferLogging{
-		LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
-		LogGroupName: "/aws/transfer/" + s.serverID,
-	}
+func (wf *transferWorkflow) seedExecutions(r *rand.Rand, n int) {
 	created := startTimes(r, n)
 	wf.executions = make([]*xferExecution, n)
 	for i, t := range created {
-		x := seedXferExecution(r, s, wf.desc, t)
-		x.ExecutionRole, x.LoggingConfiguration = role, logging
+		x := wf.seedExecution(r, t)
 		wf.byID[x.ExecutionId] = x
 		wf.executions[n-1-i] = x
 	}
 }
 
-// seedXferExecution returns an in-progress execution of wf for a file
-// uploaded at t: IN_PROGRESS with some steps done, or (about one in eight)
+// seedExecution returns an in-progress execution of wf for a file uploaded
+// at t: IN_PROGRESS with some steps done, or (about one in eight)
 // HANDLING_EXCEPTION after a step failed, with some exception steps done.
-func seedXferExecution(r *rand.Rand, s xferSite, wf xferWorkflow, t time.Time) *xferExecution {
+func (wf *transferWorkflow) seedExecution(r *rand.Rand, t time.Time) *xferExecution {
+	x := wf.newExecution(r, t)
+	steps := wf.desc.Steps
+	if r.IntN(8) > 0 {
+		x.Results.Steps = xferDone(x, steps[:r.IntN(len(steps))])
+		return x
+	}
+	x.Status = "HANDLING_EXCEPTION"
+	failed := r.IntN(len(steps))
+	errs := xferFailures[steps[failed].Type]
+	e := errs[r.IntN(len(errs))]
+	x.Results.Steps = append(xferDone(x, steps[:failed]), xferStepResult{StepType: steps[failed].Type, Error: &e})
+	x.Results.OnExceptionSteps = xferDone(x, wf.desc.OnExceptionSteps[:r.IntN(len(wf.desc.OnExceptionSteps))])
+	return x
+}
+
+// newExecution returns an IN_PROGRESS execution of wf that has run no step,
+// for a file that a user of the workflow's site uploaded at t.
+func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecution {
+	s := wf.site
 	user := s.users[r.IntN(len(s.users))]
 	name := fmt.Sprintf("%s_%s-%04d.csv", t.UTC().Format(transferStampLayout), xferFiles[r.IntN(len(xferFiles))], r.IntN(10000))
 	x := &xferExecution{
-		ExecutionId:     uuid(r),
-		ServiceMetadata: &xferServiceMetadata{xferUserDetails{UserName: user, ServerId: s.serverID, SessionId: hexID(r, 16)}},
-		Status:          "IN_PROGRESS",
-		Results:         &xferResults{},
+		ExecutionId:          uuid(r),
+		ServiceMetadata:      &xferServiceMetadata{xferUserDetails{UserName: user, ServerId: s.serverID, SessionId: hexID(r, 16)}},
+		ExecutionRole:        wf.role,
+		LoggingConfiguration: wf.logging,
+		Status:               "IN_PROGRESS",
+		Results:              &xferResults{},
+		created:              t,
 	}
 	if s.efs {
 		name += ".pgp"
@@ -344,16 +381,6 @@ func seedXferExecution(r *rand.Rand, s xferSite, wf xferWorkflow, t time.Time) *
 	} else {
 		x.InitialFileLocation = &xferLocation{S3FileLocation: &xferS3Location{Bucket: s.store, Key: "inbound/" + user + "/" + name, VersionId: hexID(r, 32), Etag: hexID(r, 32)}}
 	}
-	if r.IntN(8) > 0 {
-		x.Results.Steps = xferDone(x, wf.Steps[:r.IntN(len(wf.Steps))])
-		return x
-	}
-	x.Status = "HANDLING_EXCEPTION"
-	failed := r.IntN(len(wf.Steps))
-	errs := xferFailures[wf.Steps[failed].Type]
-	e := errs[r.IntN(len(errs))]
-	x.Results.Steps = append(xferDone(x, wf.Steps[:failed]), xferStepResult{StepType: wf.Steps[failed].Type, Error: &e})
-	x.Results.OnExceptionSteps = xferDone(x, wf.OnExceptionSteps[:r.IntN(len(wf.OnExceptionSteps))])
 	return x
 }
 
