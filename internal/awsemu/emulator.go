@@ -7,14 +7,25 @@
 // a form-encoded POST / with an XML response), so that a client can check
 // its credentials against it as against AWS.
 //
-// The data is generated deterministically from a seed and never changes
-// afterwards, so the emulator is safe for concurrent use: only the call
-// statistics and the fault configuration are mutable, both under locks.
+// The data is generated deterministically from a seed. The emulator is safe
+// for concurrent use: each region's data is read under a read lock by the
+// operations and changed under the write lock by the admin API's mutations;
+// the call statistics and the fault configuration have locks of their own.
 //
 // The region of a request is read from its SigV4 credential scope; each
 // region has its own resources. An admin API under /_emulator/ exposes the
-// seeded resources (manifest), per-operation call counts (stats) and fault
-// injection (faults).
+// seeded resources (manifest), per-operation call counts (stats), fault
+// injection (faults) and mutations of the data (executions):
+//
+//	POST  /_emulator/executions  {"service", "region", "resource", "status"}
+//	                             appends an execution to a resource: 201 and
+//	                             the Execution (Emulator.AppendExecution)
+//	PATCH /_emulator/executions  {"service", "region", "resource", "id", "status"}
+//	                             changes an execution's status: 200 and the
+//	                             Execution (Emulator.SetExecutionStatus)
+//
+// so that tests can change a listing between two requests. See mutate.go
+// and registerAdmin for the details.
 package awsemu
 
 import (
@@ -24,6 +35,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -46,7 +58,9 @@ type Options struct {
 	Seed uint64
 	// TokenTTL is the lifetime of pagination tokens (default DefaultTokenTTL).
 	TokenTTL time.Duration
-	// Now is the emulator's clock, used only for token expiry (default time.Now).
+	// Now is the emulator's clock (default time.Now): it decides token
+	// expiry, and the times of executions that the admin API appends or
+	// ends.
 	Now func() time.Time
 	// LambdaOrder is the reading of ListDurableExecutionsByFunction's
 	// default order and Qualifier (default LambdaNewestFirst); New panics
@@ -63,12 +77,17 @@ type Emulator struct {
 	faults      *faults
 	mux         *http.ServeMux
 	lambdaOrder LambdaOrder
+	now         func() time.Time
 	targets     map[string]http.HandlerFunc // AWS JSON operations by X-Amz-Target
 	actions     map[string]http.HandlerFunc // Query operations by Version and Action
 }
 
-// world is one region's data: every service's resources.
+// world is one region's data: every service's resources. Operations read
+// it under mu's read lock (see Emulator.serve); the admin API's mutations
+// change it under the write lock, drawing their random values from rnd.
 type world struct {
+	mu     sync.RWMutex
+	rnd    *rand.Rand
 	region string
 	lambda *lambdaData
 	ib     *imageBuilderData
@@ -92,6 +111,7 @@ func New(opts Options) *Emulator {
 	e := &Emulator{
 		seed:        opts.Seed,
 		lambdaOrder: order,
+		now:         opts.Now,
 		regions:     map[string]*world{},
 		tokens:      newTokenCodec(opts.Seed, opts.TokenTTL, opts.Now),
 		stats:       newStats(),
@@ -100,12 +120,13 @@ func New(opts Options) *Emulator {
 	}
 	for i, region := range []string{DefaultRegion, SecondRegion} {
 		// Every service seeds from its own stream, so adding data to one
-		// service never changes another's.
+		// service never changes another's; mutations draw from a sixth.
 		sub := func(stream uint64) *rand.Rand {
 			return rand.New(rand.NewPCG(opts.Seed, uint64(i)<<8|stream))
 		}
 		primary := region == DefaultRegion
 		e.regions[region] = &world{
+			rnd:    sub(6),
 			region: region,
 			lambda: seedLambda(sub(1), region, primary),
 			ib:     seedImageBuilder(sub(2), region, primary),
@@ -181,16 +202,19 @@ type Manifest struct {
 }
 
 // Manifest lists every seeded resource of every region, sorted by service,
-// region and id.
+// region and id. Counts include the executions that the admin API appended
+// and leave out the Transfer executions it finished.
 func (e *Emulator) Manifest() Manifest {
 	var rs []Resource
 	for region, w := range e.regions {
-		for _, part := range [][]Resource{w.lambda.resources(), w.ib.resources(), w.sfn.resources(), w.iot.resources(), w.xfer.resources()} {
-			for _, r := range part {
+		w.mu.RLock()
+		for _, svc := range dataServices {
+			for _, r := range w.store(svc).resources() {
 				r.Region = region
 				rs = append(rs, r)
 			}
 		}
+		w.mu.RUnlock()
 	}
 	sort.Slice(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
@@ -243,7 +267,7 @@ func accessKeyOf(r *http.Request) (akid string, ok bool) {
 }
 
 // world returns the data of a region. A region that was not seeded is
-// empty: every resource in it is unknown.
+// empty: every resource in it is unknown (and the admin API refuses it).
 func (e *Emulator) world(region string) *world {
 	if w, ok := e.regions[region]; ok {
 		return w

@@ -81,6 +81,8 @@ var lambdaService = &service{
 	proto:       restJSON,
 	throttle:    apiError{Status: 429, Code: "TooManyRequestsException", RetryAfter: 1},
 	serverError: apiError{Status: 500, Code: "ServiceException"},
+	statuses:    lambdaStatuses,
+	active:      []string{"RUNNING"},
 }
 
 var (
@@ -302,6 +304,68 @@ func seedDurableFailure(r *rand.Rand) *lambdaErrorObject {
 		}
 	}
 	return &e
+}
+
+// appendExecution adds an execution of $LATEST (so that it lists without a
+// Qualifier under both LambdaOrder readings) to the function named
+// m.resource, started at m.startAfter its newest one.
+func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
+	fn := d.functions[m.resource]
+	if fn == nil {
+		return Execution{}, m.unknownResource()
+	}
+	var newest time.Time
+	if n := len(fn.execs); n > 0 {
+		newest = fn.execs[n-1].start
+	}
+	r := m.rnd
+	x := &durableExecution{fn: fn, id: uuid(r), version: "$LATEST", start: m.startAfter(newest)}
+	x.name = fmt.Sprintf("order-%d-%s", len(fn.execs)+1, hexID(r, 8))
+	x.arn = fmt.Sprintf("%s/durable-execution/%s/%s", x.functionArn(), x.name, x.id)
+	x.input = fmt.Sprintf(`{"orderId":"ord-%s","amountCents":%d,"currency":"USD"}`, hexID(r, 10), 100+r.IntN(500_000))
+	x.traceID = fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=1", x.start.Unix(), hexID(r, 24), hexID(r, 16))
+	x.settle(m.status, m.now)
+	fn.execs = insertSorted(fn.execs, x, durableCmp)
+	d.executions[x.arn] = x
+	return x.info(m), nil
+}
+
+// setStatus changes the status of the execution whose ARN is m.id, which
+// must be one of the function m.resource.
+func (d *lambdaData) setStatus(m *mutation) (Execution, error) {
+	fn := d.functions[m.resource]
+	if fn == nil {
+		return Execution{}, m.unknownResource()
+	}
+	x := d.executions[m.id]
+	if x == nil || x.fn != fn {
+		return Execution{}, m.unknownID()
+	}
+	x.settle(m.status, m.now)
+	return x.info(m), nil
+}
+
+// settle gives x the status at now, and what GetDurableExecution shows of
+// it: a final status ends the execution at now (never before its start),
+// with a Result when SUCCEEDED and an Error when FAILED or TIMED_OUT;
+// RUNNING has neither, nor an end.
+func (x *durableExecution) settle(status string, now time.Time) {
+	x.status, x.end, x.result, x.err = status, time.Time{}, "", nil
+	switch status {
+	case "RUNNING":
+		return
+	case "SUCCEEDED":
+		x.result = `{"state":"fulfilled"}`
+	case "FAILED":
+		x.err = &lambdaErrorObject{ErrorType: "StepRetriesExhausted", ErrorMessage: "Step 'charge-card' failed after 3 attempts."}
+	case "TIMED_OUT":
+		x.err = x.fn.timedOut()
+	}
+	x.end = maxTime(now, x.start)
+}
+
+func (x *durableExecution) info(m *mutation) Execution {
+	return m.execution(x.arn, x.status, x.start, x.end)
 }
 
 // resources lists one resource per durable function: its name and number

@@ -49,6 +49,10 @@ type service struct {
 	xmlns       string // XML namespace of Query protocol responses
 	throttle    apiError
 	serverError apiError
+	// statuses are the native statuses of the service's executions, and
+	// active those of executions that have not ended, the default status
+	// of a new one first (the admin API's mutations).
+	statuses, active []string
 }
 
 // apiError is an AWS error as it goes over the wire. The SDKs read the code
@@ -124,7 +128,7 @@ func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 				return
 			}
 		}
-		var out any
+		var body []byte
 		var err error
 		switch {
 		case f.throttle:
@@ -132,22 +136,32 @@ func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 		case f.serverError:
 			err = svc.serverError.withMessage("Injected server error")
 		default:
-			region := regionOf(r)
-			out, err = h(&call{r: r, region: region, w: e.world(region), svc: svc, op: name, e: e})
+			body, err = e.serve(r, svc, name, reqID, h)
 		}
 		if err != nil {
 			writeError(w, svc, err)
-			return
-		}
-		body, merr := encodeBody(svc, name, reqID, out)
-		if merr != nil {
-			writeError(w, svc, merr)
 			return
 		}
 		w.Header().Set("Content-Type", svc.proto.contentType())
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	}
+}
+
+// serve runs an operation handler under its region's read lock and encodes
+// its result before releasing the lock, so that a handler may return values
+// that share memory with the region's data (slices, maps, pointers) while
+// the admin API changes that data under the write lock.
+func (e *Emulator) serve(r *http.Request, svc *service, name, reqID string, h opHandler) ([]byte, error) {
+	region := regionOf(r)
+	w := e.world(region)
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	out, err := h(&call{r: r, region: region, w: w, svc: svc, op: name, e: e})
+	if err != nil {
+		return nil, err
+	}
+	return encodeBody(svc, name, reqID, out)
 }
 
 // rawJSON is a response body that a handler encoded itself (for instance

@@ -31,6 +31,8 @@ var sfnService = &service{
 	target:      "AWSStepFunctions",
 	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
 	serverError: apiError{Status: 500, Code: "InternalFailure"},
+	statuses:    []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
+	active:      []string{sfnRunning},
 }
 
 // The modeled errors of the four operations (types/errors.go of service/sfn);
@@ -59,7 +61,8 @@ const (
 )
 
 // sfnData is one region's Step Functions resources, indexed by ARN. Each
-// execution's Map Runs are sorted in ListMapRuns order at seed time.
+// execution's Map Runs are sorted in ListMapRuns order at seed time, and
+// kept so by the admin API's mutations.
 type sfnData struct {
 	executions []*sfnExecution // in seed order, for the manifest
 	byExecArn  map[string]*sfnExecution
@@ -409,6 +412,72 @@ func (mr *sfnMapRun) encode() {
 		StartDate       epochTime  `json:"startDate"`
 		StopDate        *epochTime `json:"stopDate,omitempty"`
 	}{mr.exec.arn, mr.arn, mr.exec.machine.arn, epochTime(mr.start), ts(mr.stop)})
+}
+
+// appendExecution starts a Map Run of the parent execution whose ARN is
+// m.resource, at m.startAfter its newest one: a run of the machine's first
+// Map state, with counts drawn for its status. Only a RUNNING execution
+// starts Map Runs: any other is refused (the emulator does not redrive).
+func (d *sfnData) appendExecution(m *mutation) (Execution, error) {
+	x, err := d.runningExecution(m)
+	if err != nil {
+		return Execution{}, err
+	}
+	var newest time.Time
+	if len(x.mapRuns) > 0 {
+		newest = x.mapRuns[0].start
+	}
+	state := x.machine.maps[0]
+	mr := &sfnMapRun{exec: x, state: state, start: m.startAfter(newest), arn: sfnMapRunArn(m.region, x.machine, state, uuid(m.rnd))}
+	mr.settle(m)
+	x.mapRuns = insertSorted(x.mapRuns, mr, mapRunCmp)
+	d.byMapRun[mr.arn] = mr
+	return mr.info(m), nil
+}
+
+// setStatus changes the status of the Map Run whose ARN is m.id, which
+// must be one of the parent execution m.resource, and that execution must
+// be RUNNING (a finished execution's Map Runs have finished for good).
+func (d *sfnData) setStatus(m *mutation) (Execution, error) {
+	x, err := d.runningExecution(m)
+	if err != nil {
+		return Execution{}, err
+	}
+	mr, ok := d.byMapRun[m.id]
+	if !ok || mr.exec != x {
+		return Execution{}, m.unknownID()
+	}
+	mr.settle(m)
+	return mr.info(m), nil
+}
+
+// runningExecution returns the parent execution m.resource if it is RUNNING.
+func (d *sfnData) runningExecution(m *mutation) (*sfnExecution, error) {
+	x, ok := d.byExecArn[m.resource]
+	switch {
+	case !ok:
+		return nil, m.unknownResource()
+	case x.status != sfnRunning:
+		return nil, fmt.Errorf("stepfunctions execution %s in %s is %s: only a RUNNING execution runs Map Runs", x.arn, m.region, x.status)
+	}
+	return x, nil
+}
+
+// settle gives the Map Run the mutation's status: a final status stops it
+// at m.now (never before its start), RUNNING clears the stop date; its item
+// and child-execution counts are drawn anew for the status (as seeded), and
+// its list entry is encoded again.
+func (mr *sfnMapRun) settle(m *mutation) {
+	mr.status, mr.stop = m.status, time.Time{}
+	if m.ended() {
+		mr.stop = maxTime(m.now, mr.start)
+	}
+	mr.items, mr.children = seedMapRunCounts(m.rnd, mr.state, m.status)
+	mr.encode()
+}
+
+func (mr *sfnMapRun) info(m *mutation) Execution {
+	return m.execution(mr.arn, mr.status, mr.start, mr.stop)
 }
 
 // sfnFinishExecution sets what follows from an execution's status: stop

@@ -384,6 +384,75 @@ func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecuti
 	return x
 }
 
+// appendExecution adds an execution to the workflow m.resource for a file
+// uploaded at m.startAfter the newest execution's creation (which shows in
+// the file name). Transfer lists only executions in progress, so the status
+// must be IN_PROGRESS (the default: no step has run) or HANDLING_EXCEPTION
+// (the first step failed).
+func (d *transferData) appendExecution(m *mutation) (Execution, error) {
+	wf, ok := d.workflows[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	if m.ended() {
+		return Execution{}, fmt.Errorf("transfer lists only executions in progress: a new execution is IN_PROGRESS or HANDLING_EXCEPTION, not %s", m.status)
+	}
+	var newest time.Time
+	if len(wf.executions) > 0 {
+		newest = wf.executions[0].created
+	}
+	x := wf.newExecution(m.rnd, m.startAfter(newest))
+	x.settle(wf.desc, m.status)
+	wf.executions = insertSorted(wf.executions, x, xferCmp)
+	wf.byID[x.ExecutionId] = x
+	return x.info(m), nil
+}
+
+// setStatus changes the status of the execution m.id of the workflow
+// m.resource. COMPLETED and EXCEPTION end it: it leaves ListExecutions and
+// DescribeExecution no longer finds it, as on AWS (and so neither does a
+// later setStatus). The other statuses change its results as settle says.
+func (d *transferData) setStatus(m *mutation) (Execution, error) {
+	wf, ok := d.workflows[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	x, ok := wf.byID[m.id]
+	if !ok {
+		return Execution{}, m.unknownID()
+	}
+	if m.ended() {
+		wf.executions = without(wf.executions, x)
+		delete(wf.byID, x.ExecutionId)
+		x.Status = m.status
+		return x.info(m), nil
+	}
+	x.settle(wf.desc, m.status)
+	return x.info(m), nil
+}
+
+// settle gives an execution in progress the status: HANDLING_EXCEPTION
+// fails the next step of the workflow (unless one has failed already), with
+// the first error its type fails with; IN_PROGRESS takes back a failed step
+// and the exception steps run for it.
+func (x *xferExecution) settle(wf xferWorkflow, status string) {
+	x.Status = status
+	res := x.Results
+	failed := len(res.Steps) > 0 && res.Steps[len(res.Steps)-1].Error != nil
+	switch {
+	case status == "HANDLING_EXCEPTION" && !failed:
+		next := wf.Steps[len(res.Steps)]
+		e := xferFailures[next.Type][0]
+		res.Steps = append(res.Steps, xferStepResult{StepType: next.Type, Error: &e})
+	case status == "IN_PROGRESS" && failed:
+		res.Steps, res.OnExceptionSteps = res.Steps[:len(res.Steps)-1], nil
+	}
+}
+
+func (x *xferExecution) info(m *mutation) Execution {
+	return m.execution(x.ExecutionId, x.Status, x.created, time.Time{})
+}
+
 // xferDone returns the results of steps that succeeded for x: each reports
 // the file it left as its Outputs, {"fileLocation": {...}}.
 func xferDone(x *xferExecution, steps []xferStep) []xferStepResult {
@@ -424,9 +493,11 @@ func xferOutputs(x *xferExecution, st xferStep) string {
 // The API.
 
 var transferService = &service{
-	name:   "transfer",
-	proto:  awsJSON11,
-	target: "TransferService",
+	name:     "transfer",
+	proto:    awsJSON11,
+	target:   "TransferService",
+	statuses: []string{"IN_PROGRESS", "HANDLING_EXCEPTION", "COMPLETED", "EXCEPTION"},
+	active:   []string{"IN_PROGRESS", "HANDLING_EXCEPTION"},
 	// ThrottlingException models RetryAfterSeconds as a body member (a
 	// string), not a header.
 	throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
