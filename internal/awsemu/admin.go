@@ -2,7 +2,9 @@ package awsemu
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -144,14 +146,38 @@ func (e *Emulator) FaultConfig() Faults {
 	return e.faults.cfg
 }
 
-// registerAdmin serves the admin API:
+// registerAdmin serves the admin API. Request bodies are JSON of at most
+// 64 KiB with no unknown fields; a malformed or invalid one is answered 400
+// with {"error": "..."}.
 //
-//	GET    /_emulator/manifest  the seeded resources
-//	GET    /_emulator/stats     {"calls": {"<service>.<Operation>": n}, "maxInFlight": {...}}
-//	DELETE /_emulator/stats     reset the counts
-//	GET    /_emulator/faults    the fault configuration
-//	PUT    /_emulator/faults    replace it (Faults as JSON)
-//	DELETE /_emulator/faults    turn faults off
+//	GET    /_emulator/manifest    the seeded resources
+//	GET    /_emulator/stats       {"calls": {"<service>.<Operation>": n}, "maxInFlight": {...}}
+//	DELETE /_emulator/stats       reset the counts
+//	GET    /_emulator/faults      the fault configuration
+//	PUT    /_emulator/faults      replace it (Faults as JSON)
+//	DELETE /_emulator/faults      turn faults off
+//	POST   /_emulator/executions  append an execution (NewExecution as JSON):
+//	                              201 and the Execution
+//	PATCH  /_emulator/executions  change an execution's status (StatusChange
+//	                              as JSON): 200 and the Execution
+//
+// For example, with the manifest's resource ids:
+//
+//	POST  {"service": "stepfunctions", "resource": "arn:aws:states:...:execution:catalog-reindex:..."}
+//	201   {"service": "stepfunctions", "region": "us-east-1", "resource": "arn:...",
+//	       "id": "arn:aws:states:...:mapRun:catalog-reindex/ReindexShards:...",
+//	       "status": "RUNNING", "startedAt": "2026-11-29T19:14:29.123Z"}
+//	PATCH {"service": "stepfunctions", "resource": "arn:...", "id": "arn:...:mapRun:...", "status": "SUCCEEDED"}
+//	200   {..., "status": "SUCCEEDED", "endedAt": "2026-11-29T19:15:02.456Z"}
+//
+// region defaults to us-east-1, the status of a new execution to the
+// service's running status (RUNNING; IN_PROGRESS for IoT and Transfer).
+// Errors (400): an unknown service, region, resource or id, a status the
+// service does not have, and the changes a service does not make: Map Runs
+// of a Step Functions execution that is not RUNNING, a new IoT execution in
+// a job that is not CONTINUOUS and IN_PROGRESS, an IoT execution of a
+// canceled job becoming active again, a new Transfer execution that is not
+// in progress.
 func (e *Emulator) registerAdmin() {
 	e.mux.HandleFunc("GET /_emulator/manifest", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.Manifest())
@@ -166,24 +192,41 @@ func (e *Emulator) registerAdmin() {
 	e.mux.HandleFunc("GET /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, e.FaultConfig())
 	})
-	e.mux.HandleFunc("PUT /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
-		var cfg Faults
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&cfg); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed faults: " + err.Error()})
-			return
-		}
-		if err := e.SetFaults(cfg); err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-			return
-		}
-		writeJSON(w, http.StatusOK, cfg)
-	})
+	e.mux.HandleFunc("PUT /_emulator/faults", adminHandler("faults", http.StatusOK, func(cfg Faults) (Faults, error) {
+		return cfg, e.SetFaults(cfg)
+	}))
 	e.mux.HandleFunc("DELETE /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
 		_ = e.SetFaults(Faults{})
 		w.WriteHeader(http.StatusNoContent)
 	})
+	e.mux.HandleFunc("POST /_emulator/executions", adminHandler("execution", http.StatusCreated, e.AppendExecution))
+	e.mux.HandleFunc("PATCH /_emulator/executions", adminHandler("status change", http.StatusOK, e.SetExecutionStatus))
+}
+
+// adminHandler serves an admin request whose body is a JSON In (at most 64
+// KiB, no unknown fields, nothing after it): it answers status and the
+// JSON result of do, or 400 and {"error": "..."} when the body is
+// malformed or do fails.
+func adminHandler[In, Out any](what string, status int, do func(In) (Out, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var in In
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+		dec.DisallowUnknownFields()
+		err := dec.Decode(&in)
+		if err == nil && dec.Decode(new(json.RawMessage)) != io.EOF {
+			err = errors.New("data after the JSON value")
+		}
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed " + what + ": " + err.Error()})
+			return
+		}
+		out, err := do(in)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, status, out)
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

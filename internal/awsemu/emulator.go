@@ -3,16 +3,29 @@
 // (REST-JSON for Lambda, Image Builder and IoT; AWS JSON 1.0 for Step
 // Functions; AWS JSON 1.1 for Transfer Family), so the unmodified
 // aws-sdk-go-v2 clients and the AWS CLI (with --endpoint-url) talk to it as
-// they talk to AWS.
+// they talk to AWS. It also answers STS GetCallerIdentity (Query protocol:
+// a form-encoded POST / with an XML response), so that a client can check
+// its credentials against it as against AWS.
 //
-// The data is generated deterministically from a seed and never changes
-// afterwards, so the emulator is safe for concurrent use: only the call
-// statistics and the fault configuration are mutable, both under locks.
+// The data is generated deterministically from a seed. The emulator is safe
+// for concurrent use: each region's data is read under a read lock by the
+// operations and changed under the write lock by the admin API's mutations;
+// the call statistics and the fault configuration have locks of their own.
 //
 // The region of a request is read from its SigV4 credential scope; each
 // region has its own resources. An admin API under /_emulator/ exposes the
-// seeded resources (manifest), per-operation call counts (stats) and fault
-// injection (faults).
+// seeded resources (manifest), per-operation call counts (stats), fault
+// injection (faults) and mutations of the data (executions):
+//
+//	POST  /_emulator/executions  {"service", "region", "resource", "status"}
+//	                             appends an execution to a resource: 201 and
+//	                             the Execution (Emulator.AppendExecution)
+//	PATCH /_emulator/executions  {"service", "region", "resource", "id", "status"}
+//	                             changes an execution's status: 200 and the
+//	                             Execution (Emulator.SetExecutionStatus)
+//
+// so that tests can change a listing between two requests. See mutate.go
+// and registerAdmin for the details.
 package awsemu
 
 import (
@@ -22,6 +35,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -44,23 +58,36 @@ type Options struct {
 	Seed uint64
 	// TokenTTL is the lifetime of pagination tokens (default DefaultTokenTTL).
 	TokenTTL time.Duration
-	// Now is the emulator's clock, used only for token expiry (default time.Now).
+	// Now is the emulator's clock (default time.Now): it decides token
+	// expiry, and the times of executions that the admin API appends or
+	// ends.
 	Now func() time.Time
+	// LambdaOrder is the reading of ListDurableExecutionsByFunction's
+	// default order and Qualifier (default LambdaNewestFirst); New panics
+	// on a value that ParseLambdaOrder refuses.
+	LambdaOrder LambdaOrder
 }
 
 // Emulator is an http.Handler serving the five APIs and the admin API.
 type Emulator struct {
-	seed    uint64
-	regions map[string]*world
-	tokens  *tokenCodec
-	stats   *stats
-	faults  *faults
-	mux     *http.ServeMux
-	targets map[string]http.HandlerFunc
+	seed        uint64
+	regions     map[string]*world
+	tokens      *tokenCodec
+	stats       *stats
+	faults      *faults
+	mux         *http.ServeMux
+	lambdaOrder LambdaOrder
+	now         func() time.Time
+	targets     map[string]http.HandlerFunc // AWS JSON operations by X-Amz-Target
+	actions     map[string]http.HandlerFunc // Query operations by Version and Action
 }
 
-// world is one region's data: every service's resources.
+// world is one region's data: every service's resources. Operations read
+// it under mu's read lock (see Emulator.serve); the admin API's mutations
+// change it under the write lock, drawing their random values from rnd.
 type world struct {
+	mu     sync.RWMutex
+	rnd    *rand.Rand
 	region string
 	lambda *lambdaData
 	ib     *imageBuilderData
@@ -77,22 +104,29 @@ func New(opts Options) *Emulator {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	order, err := ParseLambdaOrder(string(opts.LambdaOrder))
+	if err != nil {
+		panic("awsemu.New: " + err.Error())
+	}
 	e := &Emulator{
-		seed:    opts.Seed,
-		regions: map[string]*world{},
-		tokens:  newTokenCodec(opts.Seed, opts.TokenTTL, opts.Now),
-		stats:   newStats(),
-		faults:  newFaults(opts.Seed),
-		mux:     http.NewServeMux(),
+		seed:        opts.Seed,
+		lambdaOrder: order,
+		now:         opts.Now,
+		regions:     map[string]*world{},
+		tokens:      newTokenCodec(opts.Seed, opts.TokenTTL, opts.Now),
+		stats:       newStats(),
+		faults:      newFaults(opts.Seed),
+		mux:         http.NewServeMux(),
 	}
 	for i, region := range []string{DefaultRegion, SecondRegion} {
 		// Every service seeds from its own stream, so adding data to one
-		// service never changes another's.
+		// service never changes another's; mutations draw from a sixth.
 		sub := func(stream uint64) *rand.Rand {
 			return rand.New(rand.NewPCG(opts.Seed, uint64(i)<<8|stream))
 		}
 		primary := region == DefaultRegion
 		e.regions[region] = &world{
+			rnd:    sub(6),
 			region: region,
 			lambda: seedLambda(sub(1), region, primary),
 			ib:     seedImageBuilder(sub(2), region, primary),
@@ -107,7 +141,8 @@ func New(opts Options) *Emulator {
 	e.registerSFN()
 	e.registerIoT()
 	e.registerTransfer()
-	e.mux.HandleFunc("POST /{$}", e.serveJSONTarget)
+	e.registerSTS()
+	e.mux.HandleFunc("POST /{$}", e.serveRoot)
 	return e
 }
 
@@ -167,16 +202,19 @@ type Manifest struct {
 }
 
 // Manifest lists every seeded resource of every region, sorted by service,
-// region and id.
+// region and id. Counts include the executions that the admin API appended
+// and leave out the Transfer executions it finished.
 func (e *Emulator) Manifest() Manifest {
 	var rs []Resource
 	for region, w := range e.regions {
-		for _, part := range [][]Resource{w.lambda.resources(), w.ib.resources(), w.sfn.resources(), w.iot.resources(), w.xfer.resources()} {
-			for _, r := range part {
+		w.mu.RLock()
+		for _, svc := range dataServices {
+			for _, r := range w.store(svc).resources() {
 				r.Region = region
 				rs = append(rs, r)
 			}
 		}
+		w.mu.RUnlock()
 	}
 	sort.Slice(rs, func(i, j int) bool {
 		a, b := rs[i], rs[j]
@@ -191,27 +229,45 @@ func (e *Emulator) Manifest() Manifest {
 	return Manifest{Region: DefaultRegion, AccountID: AccountID, Resources: rs}
 }
 
-// regionOf returns the region named by the request's SigV4 credential scope
-// (Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request),
-// or DefaultRegion when the request is unsigned.
-func regionOf(r *http.Request) string {
-	auth := r.Header.Get("Authorization")
-	_, rest, ok := strings.Cut(auth, "Credential=")
+// credentialScope returns the parts of the request's SigV4 credential
+// (Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request,
+// ...): access key id, date, region, service and terminator. ok is false
+// when the request is unsigned or the credential is malformed.
+func credentialScope(r *http.Request) (parts []string, ok bool) {
+	_, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
 	if !ok {
-		return DefaultRegion
+		return nil, false
 	}
 	if i := strings.IndexAny(rest, ", "); i >= 0 {
 		rest = rest[:i]
 	}
-	parts := strings.Split(rest, "/")
+	parts = strings.Split(rest, "/")
 	if len(parts) < 5 || parts[2] == "" {
-		return DefaultRegion
+		return nil, false
 	}
-	return parts[2]
+	return parts, true
+}
+
+// regionOf returns the region named by the request's SigV4 credential scope,
+// or DefaultRegion when the request is unsigned.
+func regionOf(r *http.Request) string {
+	if parts, ok := credentialScope(r); ok {
+		return parts[2]
+	}
+	return DefaultRegion
+}
+
+// accessKeyOf returns the access key id of the request's SigV4 credential;
+// ok is false when the request is unsigned.
+func accessKeyOf(r *http.Request) (akid string, ok bool) {
+	if parts, ok := credentialScope(r); ok && parts[0] != "" {
+		return parts[0], true
+	}
+	return "", false
 }
 
 // world returns the data of a region. A region that was not seeded is
-// empty: every resource in it is unknown.
+// empty: every resource in it is unknown (and the admin API refuses it).
 func (e *Emulator) world(region string) *world {
 	if w, ok := e.regions[region]; ok {
 		return w

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -32,6 +34,8 @@ var imageBuilderService = &service{
 	proto:       restJSON,
 	throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
 	serverError: apiError{Status: 500, Code: "ServiceException"},
+	statuses:    []string{ibPending, ibSkipped, ibRunning, ibCompleted, ibFailed, ibRollbackInProgress, ibRollbackCompleted, ibCancelled},
+	active:      []string{ibRunning, ibPending, ibRollbackInProgress},
 }
 
 var (
@@ -66,7 +70,7 @@ const (
 )
 
 // imageBuilderData is one region's image build versions and their workflow
-// executions. It is immutable after seeding.
+// executions.
 type imageBuilderData struct {
 	images     map[string]*ibImage     // by image build version ARN
 	arns       []string                // image build version ARNs, sorted
@@ -74,10 +78,24 @@ type imageBuilderData struct {
 }
 
 // ibImage is an image build version and its workflow executions, newest
-// first (start time descending, then id ascending).
+// first (start time descending, then id ascending: ibCmp).
 type ibImage struct {
-	arn        string
-	executions []*ibExecution
+	arn, region, name string
+	executions        []*ibExecution
+}
+
+// ibCmp compares executions in listing order: newest first, ties by id.
+func ibCmp(a, b *ibExecution) int {
+	if c := b.start.Compare(a.start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// workflow returns the ARN of the image's workflow of kind ("build", "test"
+// or "distribution") and name.
+func (img *ibImage) workflow(kind, name string) string {
+	return fmt.Sprintf("arn:aws:imagebuilder:%s:%s:workflow/%s/%s-%s/1.0.0/1", img.region, AccountID, kind, img.name, name)
 }
 
 // ibExecution is one workflow execution. Its totals count its steps by
@@ -187,15 +205,12 @@ func seedImageBuilder(r *rand.Rand, region string, primary bool) *imageBuilderDa
 
 // seedIBImage generates one image build version and its executions.
 func seedIBImage(r *rand.Rand, region string, s ibSpec) *ibImage {
-	img := &ibImage{arn: fmt.Sprintf("arn:aws:imagebuilder:%s:%s:image/%s/%s", region, AccountID, s.name, s.version)}
-	workflow := func(kind, name string) string {
-		return fmt.Sprintf("arn:aws:imagebuilder:%s:%s:workflow/%s/%s-%s/1.0.0/1", region, AccountID, kind, s.name, name)
-	}
+	img := &ibImage{arn: fmt.Sprintf("arn:aws:imagebuilder:%s:%s:image/%s/%s", region, AccountID, s.name, s.version), region: region, name: s.name}
 	workflows := []weighted[[2]string]{
-		{[2]string{"BUILD", workflow("build", "build")}, 35},
-		{[2]string{"TEST", workflow("test", "smoke-test")}, 30},
-		{[2]string{"TEST", workflow("test", "security-test")}, 20},
-		{[2]string{"DISTRIBUTION", workflow("distribution", "distribution")}, 15},
+		{[2]string{"BUILD", img.workflow("build", "build")}, 35},
+		{[2]string{"TEST", img.workflow("test", "smoke-test")}, 30},
+		{[2]string{"TEST", img.workflow("test", "security-test")}, 20},
+		{[2]string{"DISTRIBUTION", img.workflow("distribution", "distribution")}, 15},
 	}
 	long := map[int]bool{}
 	if s.long {
@@ -216,13 +231,7 @@ func seedIBImage(r *rand.Rand, region string, s ibSpec) *ibImage {
 		}
 		img.executions = append(img.executions, seedIBExecution(r, img.arn, wf[0], wf[1], status, start, steps))
 	}
-	sort.Slice(img.executions, func(i, j int) bool {
-		a, b := img.executions[i], img.executions[j]
-		if !a.start.Equal(b.start) {
-			return a.start.After(b.start)
-		}
-		return a.id < b.id
-	})
+	slices.SortFunc(img.executions, ibCmp)
 	return img
 }
 
@@ -291,6 +300,9 @@ func seedIBExecution(r *rand.Rand, imageARN, wfType, wfARN, status string, start
 		}
 		x.steps = append(x.steps, st)
 	}
+	if m, ok := ibMessages[status]; ok {
+		x.message = m
+	}
 	switch status {
 	case ibRollbackCompleted:
 		for _, j := range done {
@@ -306,17 +318,19 @@ func seedIBExecution(r *rand.Rand, imageARN, wfType, wfARN, status string, start
 				x.steps[j].rollbackStatus = ibCompleted
 			}
 		}
-	case ibCancelled:
-		x.message = "Workflow execution was cancelled."
-	case ibSkipped:
-		x.message = "Workflow skipped because an earlier workflow failed."
-	case ibPending:
-		x.message = "Waiting for the previous workflow to finish."
 	}
 	if status != ibRunning && status != ibPending && status != ibRollbackInProgress {
 		x.end = at
 	}
 	return x
+}
+
+// ibMessages are the messages of executions in the statuses that have one
+// of their own (a failed execution names its failed step instead).
+var ibMessages = map[string]string{
+	ibCancelled: "Workflow execution was cancelled.",
+	ibSkipped:   "Workflow skipped because an earlier workflow failed.",
+	ibPending:   "Waiting for the previous workflow to finish.",
 }
 
 // ibStepStatus is the status of step j of an execution with the given status
@@ -354,6 +368,168 @@ func (d *imageBuilderData) resources() []Resource {
 		out = append(out, Resource{Service: imageBuilderService.name, ID: arn, Count: len(d.images[arn].executions)})
 	}
 	return out
+}
+
+// appendExecution adds an execution to the image build version whose ARN
+// is m.resource, started at m.startAfter its newest one: a run of the
+// workflow of the newest execution (BUILD for an image without any), one
+// round of its catalog steps, which follow the status as settle says.
+func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
+	img, ok := d.images[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	x := &ibExecution{id: "wf-" + uuid(m.rnd), imageARN: img.arn, wfType: "BUILD", workflowARN: img.workflow("build", "build")}
+	var newest time.Time
+	if len(img.executions) > 0 {
+		head := img.executions[0]
+		x.wfType, x.workflowARN, newest = head.wfType, head.workflowARN, head.start
+	}
+	if x.wfType == "TEST" {
+		x.group = "default"
+	}
+	x.start = m.startAfter(newest)
+	instance := "i-0" + hexID(m.rnd, 16)
+	for _, kind := range ibStepCatalog[x.wfType] {
+		x.steps = append(x.steps, ibStep{
+			id: "step-" + uuid(m.rnd), name: kind.name, description: kind.description, action: kind.action,
+			status: ibPending, inputs: fmt.Sprintf(`{"instanceId":"%s"}`, instance),
+		})
+	}
+	x.settle(m.status, m.now)
+	img.executions = insertSorted(img.executions, x, ibCmp)
+	d.executions[x.id] = x
+	return x.info(m), nil
+}
+
+// setStatus changes the status of the execution whose id is m.id, which
+// must be one of the image build version m.resource, as settle says.
+func (d *imageBuilderData) setStatus(m *mutation) (Execution, error) {
+	if _, ok := d.images[m.resource]; !ok {
+		return Execution{}, m.unknownResource()
+	}
+	x, ok := d.executions[m.id]
+	if !ok || x.imageARN != m.resource {
+		return Execution{}, m.unknownID()
+	}
+	x.settle(m.status, m.now)
+	return x.info(m), nil
+}
+
+func (x *ibExecution) info(m *mutation) Execution {
+	return m.execution(x.id, x.status, x.start, x.end)
+}
+
+// settle gives x the status at now, and its steps what follows. The
+// current step is the first that is neither COMPLETED nor SKIPPED (the
+// last one if all are): the steps before it keep their state; PENDING
+// makes every step pending and SKIPPED every step skipped; RUNNING runs the
+// current step and makes the later ones pending; COMPLETED completes the
+// current and later steps at now; FAILED and the rollbacks fail the current
+// step at now, CANCELLED cancels it, and the later steps are skipped. The
+// totals, the message, the rollback of the completed steps and the end
+// time (now, for a final status) follow.
+func (x *ibExecution) settle(status string, now time.Time) {
+	x.status, x.message = status, ibMessages[status]
+	cur := slices.IndexFunc(x.steps, func(s ibStep) bool { return s.status != ibCompleted && s.status != ibSkipped })
+	if cur < 0 {
+		cur = len(x.steps) - 1
+	}
+	at := x.start // the end of the step before cur
+	if cur > 0 {
+		at = x.steps[cur-1].end
+	}
+	for j := range x.steps {
+		st := &x.steps[j]
+		switch {
+		case status == ibPending:
+			st.set(ibPending, time.Time{}, time.Time{})
+		case status == ibSkipped:
+			st.set(ibSkipped, x.start, x.start)
+		case j < cur:
+		case j == cur && status == ibRunning:
+			st.set(ibRunning, firstTime(st.start, at), time.Time{})
+		case j > cur && status == ibRunning:
+			st.set(ibPending, time.Time{}, time.Time{})
+		case j == cur && status != ibCompleted:
+			stepStatus := ibFailed
+			if status == ibCancelled {
+				stepStatus = ibCancelled
+			} else {
+				x.message = fmt.Sprintf("Workflow step %s failed: %s", st.name, ibFailureReasons[st.action])
+			}
+			start := firstTime(st.start, at)
+			at = maxTime(now, start)
+			st.set(stepStatus, start, at)
+		case status == ibCompleted:
+			start := firstTime(st.start, at)
+			at = maxTime(now, start)
+			st.set(ibCompleted, start, at)
+		default: // after a failed or cancelled step
+			st.set(ibSkipped, at, at)
+		}
+	}
+	x.settleRollback()
+	x.succeeded, x.failed, x.skipped, x.end = 0, 0, 0, time.Time{}
+	for _, st := range x.steps {
+		x.succeeded += b2i(st.status == ibCompleted)
+		x.failed += b2i(st.status == ibFailed)
+		x.skipped += b2i(st.status == ibSkipped)
+	}
+	if !slices.Contains(imageBuilderService.active, status) {
+		x.end = maxTime(now, at)
+	}
+}
+
+// settleRollback sets the rollback status of the completed steps: all
+// COMPLETED after ROLLBACK_COMPLETED, the last one RUNNING during
+// ROLLBACK_IN_PROGRESS (the rollback runs backwards), none otherwise.
+func (x *ibExecution) settleRollback() {
+	last := -1
+	for j := range x.steps {
+		x.steps[j].rollbackStatus = ""
+		if x.steps[j].status == ibCompleted {
+			last = j
+			if x.status == ibRollbackCompleted {
+				x.steps[j].rollbackStatus = ibCompleted
+			}
+		}
+	}
+	if x.status == ibRollbackInProgress && last >= 0 {
+		x.steps[last].rollbackStatus = ibRunning
+	}
+}
+
+// set gives a step a status and times, with the message and outputs that
+// go with the status.
+func (st *ibStep) set(status string, start, end time.Time) {
+	st.status, st.start, st.end = status, start, end
+	st.message, st.outputs = "", ""
+	switch status {
+	case ibCompleted:
+		st.outputs = `{"status":"Success"}`
+	case ibFailed:
+		st.outputs, st.message = `{"status":"Failed"}`, ibFailureReasons[st.action]
+	case ibCancelled:
+		st.message = "Step cancelled."
+	case ibSkipped:
+		st.message = "Step skipped."
+	}
+}
+
+// firstTime returns t, or else (when t is zero) otherwise.
+func firstTime(t, otherwise time.Time) time.Time {
+	if t.IsZero() {
+		return otherwise
+	}
+	return t
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // registerImageBuilder routes the Image Builder operations.

@@ -2,6 +2,7 @@ package awsemu
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"slices"
@@ -18,14 +19,17 @@ import (
 // of several jobs. ListJobExecutionsForJob lists a job's executions newest
 // first by startedAt; an execution that never started (QUEUED, or canceled
 // while queued) sorts by its queuedAt instead. Ties break by thingArn. The
-// listing is pre-sorted at seed time, and pre-split by status, so that a
-// page costs O(page) with or without the status filter.
+// listing is sorted at seed time, and split by status, so that a page costs
+// O(page) with or without the status filter; the admin API's mutations keep
+// both in order.
 
 var iotService = &service{
 	name:        "iot",
 	proto:       restJSON,
 	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
 	serverError: apiError{Status: 500, Code: "InternalFailureException"},
+	statuses:    iotStatuses,
+	active:      []string{iotInProgress, iotQueued},
 }
 
 var (
@@ -99,6 +103,15 @@ func (x *iotExecution) sortKey() time.Time {
 		return x.queuedAt
 	}
 	return x.startedAt
+}
+
+// iotListingCmp compares executions in listing order: newest sortKey
+// first, ties by thingArn.
+func iotListingCmp(a, b *iotExecution) int {
+	if c := b.sortKey().Compare(a.sortKey()); c != 0 {
+		return c
+	}
+	return strings.Compare(a.thingArn, b.thingArn)
 }
 
 // iotJob is a job and its executions in listing order.
@@ -256,13 +269,7 @@ func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
 		j.createdAt = minTime(j.createdAt, x.queuedAt.Add(-time.Duration(1+r.IntN(60))*time.Second))
 	}
 	iotRolloutWave(j.execs)
-	sort.Slice(j.execs, func(a, b int) bool {
-		ka, kb := j.execs[a].sortKey(), j.execs[b].sortKey()
-		if !ka.Equal(kb) {
-			return ka.After(kb)
-		}
-		return j.execs[a].thingArn < j.execs[b].thingArn
-	})
+	slices.SortFunc(j.execs, iotListingCmp)
 	j.status = "COMPLETED"
 	if s.continuous {
 		j.status = iotInProgress // a continuous job runs until canceled
@@ -404,6 +411,150 @@ func (d *iotData) resources() []Resource {
 	for _, id := range d.order {
 		out = append(out, Resource{Service: iotService.name, ID: id, Count: len(d.jobs[id].execs)})
 	}
+	return out
+}
+
+// appendExecution adds an execution to the job m.resource as AWS does: a
+// job gets a new execution when a thing joins its target group, so only a
+// CONTINUOUS job that is IN_PROGRESS gets one (any other is refused). The
+// thing is a new one (joinThing) with its first execution number, queued
+// (and, unless QUEUED, started) at m.startAfter the job's newest execution.
+func (d *iotData) appendExecution(m *mutation) (Execution, error) {
+	j, ok := d.jobs[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	if j.targetSelection != "CONTINUOUS" || j.status != iotInProgress {
+		return Execution{}, fmt.Errorf("iot job %s in %s is a %s %s job: AWS adds executions only to IN_PROGRESS CONTINUOUS jobs, as things join their target groups",
+			j.id, m.region, j.status, j.targetSelection)
+	}
+	var newest time.Time
+	if len(j.execs) > 0 {
+		newest = j.execs[0].sortKey()
+	}
+	t := d.joinThing(m, j)
+	t.nextExecution++
+	at := m.startAfter(newest)
+	x := &iotExecution{jobID: j.id, thingName: t.Name, thingArn: t.Arn, executionNumber: t.nextExecution, queuedAt: at}
+	x.settle(j, m.status, at)
+	d.execs[iotExecKey(t.Name, j.id)] = x
+	j.insert(x)
+	j.refresh(x.lastUpdatedAt)
+	return x.info(m), nil
+}
+
+// joinThing registers a new thing for job j: another of the fleet (name
+// prefix, type and attributes) of the thing of the job's newest execution,
+// or a "device" for a job without executions, numbered after the things
+// the region has.
+func (d *iotData) joinThing(m *mutation, j *iotJob) *iotThing {
+	fleet, typeName := "device", "GenericDevice"
+	attrs := map[string]string{"model": "GD-1", "site": "plant-lyon", "firmware": "4.1.0"}
+	if len(j.execs) > 0 {
+		like := d.things[j.execs[0].thingName]
+		fleet, typeName, attrs = like.Name[:strings.LastIndexByte(like.Name, '-')], like.TypeName, like.Attributes
+	}
+	name := ""
+	for n := len(d.things) + 1; name == "" || d.things[name] != nil; n++ {
+		name = fmt.Sprintf("%s-%04d", fleet, n)
+	}
+	t := &iotThing{Name: name, ID: uuid(m.rnd), Arn: iotArn(m.region, "thing", name), TypeName: typeName,
+		Attributes: maps.Clone(attrs), Version: 1, ClientID: name}
+	d.things[name] = t
+	return t
+}
+
+// setStatus changes the status of the execution of job m.resource on the
+// thing that m.id names (by thingArn or thing name), as settle says, and
+// the job's status follows (refresh). An execution of a CANCELED job can
+// no longer become QUEUED or IN_PROGRESS.
+func (d *iotData) setStatus(m *mutation) (Execution, error) {
+	j, ok := d.jobs[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	name := strings.TrimPrefix(m.id, iotArn(m.region, "thing", ""))
+	x, ok := d.execs[iotExecKey(name, j.id)]
+	if !ok {
+		return Execution{}, m.unknownID()
+	}
+	if j.status == iotCanceled && !m.ended() {
+		return Execution{}, fmt.Errorf("iot job %s in %s is CANCELED: its executions can no longer be %s", j.id, m.region, m.status)
+	}
+	j.remove(x)
+	x.settle(j, m.status, m.now)
+	j.insert(x)
+	j.refresh(x.lastUpdatedAt)
+	return x.info(m), nil
+}
+
+// settle gives x the status at now, as a device or the service reports
+// it: lastUpdatedAt is now (never before the execution's listing time) and
+// the version grows; an execution that starts or that a device ends
+// (IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT, REJECTED) has a startedAt,
+// now if it had none; QUEUED has none; REMOVED and CANCELED keep theirs
+// (a started execution is force-canceled). The status details and the
+// seconds left before the job's timeout (IN_PROGRESS) follow.
+func (x *iotExecution) settle(j *iotJob, status string, now time.Time) {
+	x.status, x.lastUpdatedAt = status, maxTime(now, x.sortKey())
+	x.versionNumber++
+	switch status {
+	case iotQueued:
+		x.startedAt = time.Time{}
+	case iotInProgress, iotSucceeded, iotFailed, iotTimedOut, iotRejected:
+		x.startedAt = firstTime(x.startedAt, x.lastUpdatedAt)
+	}
+	x.forceCanceled = status == iotCanceled && !x.startedAt.IsZero()
+	x.details = iotSettledDetails[status]
+	x.secondsBeforeTimedOut = 0
+	if status == iotInProgress && j.timeoutMinutes > 0 {
+		left := time.Duration(j.timeoutMinutes)*time.Minute - x.lastUpdatedAt.Sub(x.startedAt)
+		x.secondsBeforeTimedOut = max(1, int64(left/time.Second))
+	}
+}
+
+// iotSettledDetails are the status details of executions whose status the
+// admin API set.
+var iotSettledDetails = map[string]map[string]string{
+	iotInProgress: {"step": "downloading", "progress": "0"},
+	iotSucceeded:  {"result": "ok"},
+	iotFailed:     {"reason": "download interrupted"},
+	iotRejected:   {"reason": "device busy"},
+}
+
+// insert files x in the job's listing and in the listing of its status.
+func (j *iotJob) insert(x *iotExecution) {
+	j.execs = insertSorted(j.execs, x, iotListingCmp)
+	j.byStatus[x.status] = insertSorted(j.byStatus[x.status], x, iotListingCmp)
+}
+
+// remove takes x out of the job's listing and out of the listing of its
+// status.
+func (j *iotJob) remove(x *iotExecution) {
+	j.execs = without(j.execs, x)
+	j.byStatus[x.status] = without(j.byStatus[x.status], x)
+}
+
+// refresh updates the job after one of its executions changed at
+// updated: its lastUpdatedAt, and the status of a SNAPSHOT job, COMPLETED
+// (at updated) once no execution is QUEUED or IN_PROGRESS and IN_PROGRESS
+// while one is. A CONTINUOUS job stays IN_PROGRESS, a canceled one CANCELED.
+func (j *iotJob) refresh(updated time.Time) {
+	j.lastUpdatedAt = maxTime(j.lastUpdatedAt, updated)
+	if j.status == iotCanceled || j.targetSelection == "CONTINUOUS" {
+		return
+	}
+	switch active := len(j.byStatus[iotQueued])+len(j.byStatus[iotInProgress]) > 0; {
+	case active:
+		j.status, j.completedAt = iotInProgress, time.Time{}
+	case j.status != "COMPLETED":
+		j.status, j.completedAt = "COMPLETED", j.lastUpdatedAt
+	}
+}
+
+func (x *iotExecution) info(m *mutation) Execution {
+	out := m.execution(x.thingArn, x.status, x.sortKey(), time.Time{})
+	out.ThingName, out.ExecutionNumber = x.thingName, x.executionNumber
 	return out
 }
 

@@ -17,18 +17,72 @@ import (
 //	GET /2025-12-01/functions/{FunctionName}/durable-executions   ListDurableExecutionsByFunction
 //	GET /2025-12-01/durable-executions/{DurableExecutionArn}      GetDurableExecution
 //
-// Order: by default the listing is NEWEST first (StartTimestamp descending,
-// ties by execution id descending); ReverseOrder=true lists oldest first.
-// This follows the Lambda model of aws-sdk-go-v2 service/lambda v1.114.2 and
-// the current API reference ("Set to true to return results in chronological
-// order (oldest first). Default is false."); older model revisions documented
-// the opposite. It is decided in one place, durableListRequest.oldestFirst.
+// Order: the Lambda models disagree on ListDurableExecutionsByFunction's
+// default order, so the emulator offers both readings (Options.LambdaOrder):
+//
+//   - LambdaNewestFirst (the default): NEWEST first (StartTimestamp
+//     descending, ties by execution id descending); ReverseOrder=true lists
+//     oldest first; without a Qualifier every version's executions are
+//     listed. This follows the Lambda model of aws-sdk-go-v2 service/lambda
+//     v1.114.2 and the current API reference ("Set to true to return results
+//     in chronological order (oldest first). Default is false.").
+//   - LambdaOldestFirst: OLDEST first, ReverseOrder=true newest first, and
+//     without a Qualifier only the executions of $LATEST, as the service's
+//     seed documentation (older model revisions) read.
+//
+// Both are decided in one place, parseDurableListRequest.
+
+// LambdaOrder is a reading of ListDurableExecutionsByFunction's default
+// order and of an absent Qualifier. The zero value is LambdaNewestFirst.
+type LambdaOrder string
+
+const (
+	// LambdaNewestFirst lists newest first by default and every version
+	// without a Qualifier.
+	LambdaNewestFirst LambdaOrder = "newest-first"
+	// LambdaOldestFirst lists oldest first by default and only $LATEST
+	// without a Qualifier.
+	LambdaOldestFirst LambdaOrder = "oldest-first"
+)
+
+// ParseLambdaOrder returns the LambdaOrder named s: "newest-first" (or "",
+// the default) or "oldest-first". Any other value is an error that names
+// the valid ones, for a command-line flag.
+func ParseLambdaOrder(s string) (LambdaOrder, error) {
+	switch LambdaOrder(s) {
+	case "", LambdaNewestFirst:
+		return LambdaNewestFirst, nil
+	case LambdaOldestFirst:
+		return LambdaOldestFirst, nil
+	}
+	return "", fmt.Errorf("lambda order %q is neither %q nor %q", s, LambdaNewestFirst, LambdaOldestFirst)
+}
+
+// String returns the order's name; the zero value is "newest-first".
+func (o LambdaOrder) String() string {
+	if o == "" {
+		return string(LambdaNewestFirst)
+	}
+	return string(o)
+}
+
+// Set parses s with ParseLambdaOrder, so that *LambdaOrder is a flag.Value.
+func (o *LambdaOrder) Set(s string) error {
+	v, err := ParseLambdaOrder(s)
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
 
 var lambdaService = &service{
 	name:        "lambda",
 	proto:       restJSON,
 	throttle:    apiError{Status: 429, Code: "TooManyRequestsException", RetryAfter: 1},
 	serverError: apiError{Status: 500, Code: "ServiceException"},
+	statuses:    lambdaStatuses,
+	active:      []string{"RUNNING"},
 }
 
 var (
@@ -93,10 +147,16 @@ func (x *durableExecution) functionArn() string { return x.fn.arn + ":" + x.vers
 
 // before is the listing order: start time, then execution id.
 func (x *durableExecution) before(y *durableExecution) bool {
-	if !x.start.Equal(y.start) {
-		return x.start.Before(y.start)
+	return durableCmp(x, y) < 0
+}
+
+// durableCmp compares executions in the order of durableFunction.execs:
+// oldest first, ties by execution id.
+func durableCmp(x, y *durableExecution) int {
+	if c := x.start.Compare(y.start); c != 0 {
+		return c
 	}
-	return x.id < y.id
+	return strings.Compare(x.id, y.id)
 }
 
 // durableConfig is the wire DurableConfig.
@@ -215,13 +275,18 @@ func seedDurableExecution(r *rand.Rand, fn *durableFunction, i, n int, start tim
 		x.err = seedDurableFailure(r)
 	case "TIMED_OUT":
 		duration = timeout
-		x.err = &lambdaErrorObject{
-			ErrorType:    "DurableExecutionTimedOut",
-			ErrorMessage: fmt.Sprintf("The durable execution exceeded its execution timeout of %d seconds.", fn.config.ExecutionTimeout),
-		}
+		x.err = fn.timedOut()
 	}
 	x.end = start.Add(duration)
 	return x
+}
+
+// timedOut is the error of an execution of fn that ran out of time.
+func (fn *durableFunction) timedOut() *lambdaErrorObject {
+	return &lambdaErrorObject{
+		ErrorType:    "DurableExecutionTimedOut",
+		ErrorMessage: fmt.Sprintf("The durable execution exceeded its execution timeout of %d seconds.", fn.config.ExecutionTimeout),
+	}
 }
 
 // seedDurableFailure is the error of a FAILED execution.
@@ -239,6 +304,68 @@ func seedDurableFailure(r *rand.Rand) *lambdaErrorObject {
 		}
 	}
 	return &e
+}
+
+// appendExecution adds an execution of $LATEST (so that it lists without a
+// Qualifier under both LambdaOrder readings) to the function named
+// m.resource, started at m.startAfter its newest one.
+func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
+	fn := d.functions[m.resource]
+	if fn == nil {
+		return Execution{}, m.unknownResource()
+	}
+	var newest time.Time
+	if n := len(fn.execs); n > 0 {
+		newest = fn.execs[n-1].start
+	}
+	r := m.rnd
+	x := &durableExecution{fn: fn, id: uuid(r), version: "$LATEST", start: m.startAfter(newest)}
+	x.name = fmt.Sprintf("order-%d-%s", len(fn.execs)+1, hexID(r, 8))
+	x.arn = fmt.Sprintf("%s/durable-execution/%s/%s", x.functionArn(), x.name, x.id)
+	x.input = fmt.Sprintf(`{"orderId":"ord-%s","amountCents":%d,"currency":"USD"}`, hexID(r, 10), 100+r.IntN(500_000))
+	x.traceID = fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=1", x.start.Unix(), hexID(r, 24), hexID(r, 16))
+	x.settle(m.status, m.now)
+	fn.execs = insertSorted(fn.execs, x, durableCmp)
+	d.executions[x.arn] = x
+	return x.info(m), nil
+}
+
+// setStatus changes the status of the execution whose ARN is m.id, which
+// must be one of the function m.resource.
+func (d *lambdaData) setStatus(m *mutation) (Execution, error) {
+	fn := d.functions[m.resource]
+	if fn == nil {
+		return Execution{}, m.unknownResource()
+	}
+	x := d.executions[m.id]
+	if x == nil || x.fn != fn {
+		return Execution{}, m.unknownID()
+	}
+	x.settle(m.status, m.now)
+	return x.info(m), nil
+}
+
+// settle gives x the status at now, and what GetDurableExecution shows of
+// it: a final status ends the execution at now (never before its start),
+// with a Result when SUCCEEDED and an Error when FAILED or TIMED_OUT;
+// RUNNING has neither, nor an end.
+func (x *durableExecution) settle(status string, now time.Time) {
+	x.status, x.end, x.result, x.err = status, time.Time{}, "", nil
+	switch status {
+	case "RUNNING":
+		return
+	case "SUCCEEDED":
+		x.result = `{"state":"fulfilled"}`
+	case "FAILED":
+		x.err = &lambdaErrorObject{ErrorType: "StepRetriesExhausted", ErrorMessage: "Step 'charge-card' failed after 3 attempts."}
+	case "TIMED_OUT":
+		x.err = x.fn.timedOut()
+	}
+	x.end = maxTime(now, x.start)
+}
+
+func (x *durableExecution) info(m *mutation) Execution {
+	return m.execution(x.arn, x.status, x.start, x.end)
 }
 
 // resources lists one resource per durable function: its name and number
@@ -301,7 +428,7 @@ type durableListRequest struct {
 	name          string          // substring of the execution name
 	statuses      []string        // sorted, distinct; nil: any status
 	after, before time.Time       // strict bounds on the start; zero: none
-	oldestFirst   bool            // ReverseOrder=true
+	oldestFirst   bool            // the order of the listing, after ReverseOrder
 	size          int             // page size
 	marker        string          // "" for the first page
 	statusSet     map[string]bool // statuses as a set
@@ -375,12 +502,17 @@ func parseDurableListRequest(c *call) (*durableListRequest, error) {
 	if q.before, err = lambdaQueryTime(query, "StartedBefore"); err != nil {
 		return nil, err
 	}
+	oldestByDefault := c.e.lambdaOrder == LambdaOldestFirst
 	switch query.Get("ReverseOrder") {
 	case "", "false":
+		q.oldestFirst = oldestByDefault
 	case "true":
-		q.oldestFirst = true
+		q.oldestFirst = !oldestByDefault
 	default:
 		return nil, lambdaInvalidParam.withMessage("ReverseOrder must be true or false.")
+	}
+	if qualifier == "" && oldestByDefault {
+		qualifier = "$LATEST"
 	}
 	if q.fn, q.version, err = c.w.lambda.resolve(c.region, ref, qualifier); err != nil {
 		return nil, err

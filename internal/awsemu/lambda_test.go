@@ -257,15 +257,7 @@ func TestLambdaListFilters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var want []string
-			for _, x := range all {
-				if tc.keep == nil || tc.keep(x) {
-					want = append(want, aws.ToString(x.DurableExecutionArn))
-				}
-			}
-			if tc.oldest {
-				slices.Reverse(want)
-			}
+			want := lambdaKept(all, tc.keep, tc.oldest)
 			if len(want) == 0 || (tc.partial && len(want) == len(all)) {
 				t.Fatalf("filter keeps %d of %d executions: the case proves nothing", len(want), len(all))
 			}
@@ -279,6 +271,21 @@ func TestLambdaListFilters(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lambdaKept returns the ARNs of the executions of all (newest first) that
+// keep accepts (nil: every one), oldest first if oldest.
+func lambdaKept(all []types.Execution, keep func(types.Execution) bool, oldest bool) []string {
+	var out []string
+	for _, x := range all {
+		if keep == nil || keep(x) {
+			out = append(out, aws.ToString(x.DurableExecutionArn))
+		}
+	}
+	if oldest {
+		slices.Reverse(out)
+	}
+	return out
 }
 
 func lambdaFirst(s []string) string {
@@ -617,4 +624,80 @@ func TestLambdaSecondRegion(t *testing.T) {
 			lambdaWantError[*types.ResourceNotFoundException](t, tc.call(ctx(t)), "ResourceNotFoundException", 404)
 		})
 	}
+}
+
+// TestLambdaOrderReadings lists the large function under both readings of
+// Options.LambdaOrder, with and without ReverseOrder and Qualifier, and
+// compares each walk with the test's own filter and order of the default
+// emulator's full walk (newest first, every version).
+func TestLambdaOrderReadings(t *testing.T) {
+	srv, _ := startEmulator(t, awsemu.Options{})
+	all := lambdaWalk(t, lambdaClient(srv, awsemu.DefaultRegion), lambda.ListDurableExecutionsByFunctionInput{FunctionName: aws.String(lambdaLargeFn), MaxItems: 1000})
+	version := func(v string) func(types.Execution) bool {
+		return func(x types.Execution) bool { return lambdaVersionOf(x) == v }
+	}
+	tests := []struct {
+		order     awsemu.LambdaOrder
+		reverse   *bool
+		qualifier *string
+		keep      func(types.Execution) bool // nil: every version
+		oldest    bool
+	}{
+		{order: "", keep: nil},
+		{order: awsemu.LambdaNewestFirst, keep: nil},
+		{order: awsemu.LambdaNewestFirst, reverse: aws.Bool(true), oldest: true},
+		{order: awsemu.LambdaNewestFirst, qualifier: aws.String("1"), keep: version("1")},
+		{order: awsemu.LambdaOldestFirst, keep: version("$LATEST"), oldest: true},
+		{order: awsemu.LambdaOldestFirst, reverse: aws.Bool(false), keep: version("$LATEST"), oldest: true},
+		{order: awsemu.LambdaOldestFirst, reverse: aws.Bool(true), keep: version("$LATEST")},
+		{order: awsemu.LambdaOldestFirst, qualifier: aws.String("live"), keep: version("2"), oldest: true},
+		{order: awsemu.LambdaOldestFirst, qualifier: aws.String("1"), reverse: aws.Bool(true), keep: version("1")},
+	}
+	newest, _ := startEmulator(t, awsemu.Options{LambdaOrder: awsemu.LambdaNewestFirst})
+	oldest, _ := startEmulator(t, awsemu.Options{LambdaOrder: awsemu.LambdaOldestFirst})
+	servers := map[awsemu.LambdaOrder]*awsemu.Server{"": srv, awsemu.LambdaNewestFirst: newest, awsemu.LambdaOldestFirst: oldest}
+	for _, tc := range tests {
+		name := fmt.Sprintf("%s/reverse=%v/qualifier=%s", tc.order, aws.ToBool(tc.reverse), aws.ToString(tc.qualifier))
+		t.Run(name, func(t *testing.T) {
+			s := servers[tc.order]
+			want := lambdaKept(all, tc.keep, tc.oldest)
+			if tc.keep != nil && (len(want) == 0 || len(want) == len(all)) {
+				t.Fatalf("filter keeps %d of %d executions: the case proves nothing", len(want), len(all))
+			}
+			in := lambda.ListDurableExecutionsByFunctionInput{FunctionName: aws.String(lambdaLargeFn), MaxItems: 89, ReverseOrder: tc.reverse, Qualifier: tc.qualifier}
+			if got := lambdaArns(lambdaWalk(t, lambdaClient(s, awsemu.DefaultRegion), in)); !slices.Equal(got, want) {
+				t.Fatalf("got %d executions, want %d (first got %v, first want %v)", len(got), len(want), lambdaFirst(got), lambdaFirst(want))
+			}
+		})
+	}
+}
+
+func TestParseLambdaOrder(t *testing.T) {
+	tests := []struct {
+		in   string
+		want awsemu.LambdaOrder
+		ok   bool
+	}{
+		{"", awsemu.LambdaNewestFirst, true},
+		{"newest-first", awsemu.LambdaNewestFirst, true},
+		{"oldest-first", awsemu.LambdaOldestFirst, true},
+		{"Oldest-First", "", false},
+		{"reverse", "", false},
+	}
+	for _, tc := range tests {
+		got, err := awsemu.ParseLambdaOrder(tc.in)
+		if got != tc.want || (err == nil) != tc.ok {
+			t.Errorf("ParseLambdaOrder(%q) = %q, %v; want %q, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+		var flagValue awsemu.LambdaOrder
+		if err := flagValue.Set(tc.in); (err == nil) != tc.ok || (tc.ok && flagValue.String() != string(tc.want)) {
+			t.Errorf("Set(%q): %v, value %q", tc.in, err, flagValue)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("New accepted LambdaOrder \"sideways\"")
+		}
+	}()
+	awsemu.New(awsemu.Options{LambdaOrder: "sideways"})
 }

@@ -1,7 +1,9 @@
 package awsemu
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -20,6 +23,7 @@ const (
 	restJSON  protocol = iota // method and path carry the operation
 	awsJSON10                 // POST / with X-Amz-Target, application/x-amz-json-1.0
 	awsJSON11                 // POST / with X-Amz-Target, application/x-amz-json-1.1
+	awsQuery                  // POST / with a form-encoded Action and Version; XML responses
 )
 
 func (p protocol) contentType() string {
@@ -28,6 +32,8 @@ func (p protocol) contentType() string {
 		return "application/x-amz-json-1.0"
 	case awsJSON11:
 		return "application/x-amz-json-1.1"
+	case awsQuery:
+		return "text/xml"
 	}
 	return "application/json"
 }
@@ -36,11 +42,17 @@ func (p protocol) contentType() string {
 // and fault operations, its protocol, and the errors that fault injection
 // answers with.
 type service struct {
-	name        string // "lambda", "imagebuilder", "stepfunctions", "iot", "transfer"
+	name        string // "lambda", "imagebuilder", "stepfunctions", "iot", "transfer", "sts"
 	proto       protocol
 	target      string // X-Amz-Target prefix for the JSON protocols
+	version     string // API version of the Query protocol (its Version parameter)
+	xmlns       string // XML namespace of Query protocol responses
 	throttle    apiError
 	serverError apiError
+	// statuses are the native statuses of the service's executions, and
+	// active those of executions that have not ended, the default status
+	// of a new one first (the admin API's mutations).
+	statuses, active []string
 }
 
 // apiError is an AWS error as it goes over the wire. The SDKs read the code
@@ -82,13 +94,28 @@ type opHandler func(c *call) (any, error)
 
 var requestIDs atomic.Uint64
 
+// newRequestID returns a request id unique in the process, naming the
+// operation for whoever reads logs: emu-<8 or more digits>-<op>. It costs
+// one allocation (fmt.Sprintf costs three, on every call).
+func newRequestID(op string) string {
+	var buf [64]byte
+	b := append(buf[:0], "emu-"...)
+	var digits [20]byte
+	n := strconv.AppendUint(digits[:0], requestIDs.Add(1), 10)
+	for range 8 - len(n) {
+		b = append(b, '0')
+	}
+	b = append(append(append(b, n...), '-'), op...)
+	return string(b)
+}
+
 // op wraps an operation handler: it counts the call, applies injected faults
 // (latency first, then throttling or a server error), resolves the region
 // and encodes the result or error in the service's protocol.
 func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 	key := svc.name + "." + name
 	return func(w http.ResponseWriter, r *http.Request) {
-		reqID := fmt.Sprintf("emu-%08d-%s", requestIDs.Add(1), name)
+		reqID := newRequestID(name)
 		w.Header().Set("X-Amzn-RequestId", reqID)
 		defer e.stats.begin(key)()
 		f := e.faults.draw(key)
@@ -101,7 +128,7 @@ func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 				return
 			}
 		}
-		var out any
+		var body []byte
 		var err error
 		switch {
 		case f.throttle:
@@ -109,22 +136,32 @@ func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 		case f.serverError:
 			err = svc.serverError.withMessage("Injected server error")
 		default:
-			region := regionOf(r)
-			out, err = h(&call{r: r, region: region, w: e.world(region), svc: svc, op: name, e: e})
+			body, err = e.serve(r, svc, name, reqID, h)
 		}
 		if err != nil {
 			writeError(w, svc, err)
-			return
-		}
-		body, merr := encodeBody(out)
-		if merr != nil {
-			writeError(w, svc, merr)
 			return
 		}
 		w.Header().Set("Content-Type", svc.proto.contentType())
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	}
+}
+
+// serve runs an operation handler under its region's read lock and encodes
+// its result before releasing the lock, so that a handler may return values
+// that share memory with the region's data (slices, maps, pointers) while
+// the admin API changes that data under the write lock.
+func (e *Emulator) serve(r *http.Request, svc *service, name, reqID string, h opHandler) ([]byte, error) {
+	region := regionOf(r)
+	w := e.world(region)
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	out, err := h(&call{r: r, region: region, w: w, svc: svc, op: name, e: e})
+	if err != nil {
+		return nil, err
+	}
+	return encodeBody(svc, name, reqID, out)
 }
 
 // rawJSON is a response body that a handler encoded itself (for instance
@@ -134,15 +171,48 @@ func (e *Emulator) op(svc *service, name string, h opHandler) http.HandlerFunc {
 // compact JSON.
 type rawJSON []byte
 
-// encodeBody encodes a handler's result: a rawJSON as is, anything else with
-// encoding/json.
-func encodeBody(out any) ([]byte, error) {
+// encodeBody encodes a handler's result of operation op in the service's
+// protocol: for the JSON protocols a rawJSON as is and anything else with
+// encoding/json; for the Query protocol the result as the
+// <op>Result element of an <op>Response that also carries the request id.
+func encodeBody(svc *service, op, reqID string, out any) ([]byte, error) {
+	if svc.proto == awsQuery {
+		return encodeQueryResponse(svc, op, reqID, out)
+	}
 	if raw, ok := out.(rawJSON); ok {
 		return raw, nil
 	}
 	return json.Marshal(out)
 }
 
+// encodeQueryResponse encodes a Query protocol response:
+//
+//	<OpResponse xmlns="..."><OpResult>...</OpResult>
+//	<ResponseMetadata><RequestId>...</RequestId></ResponseMetadata></OpResponse>
+//
+// out is encoded with encoding/xml, its fields as the members of OpResult.
+func encodeQueryResponse(svc *service, op, reqID string, out any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := xml.NewEncoder(&b)
+	root := xml.StartElement{Name: xml.Name{Local: op + "Response"}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: svc.xmlns}}}
+	meta := struct {
+		RequestID string `xml:"RequestId"`
+	}{reqID}
+	if err := errors.Join(
+		enc.EncodeToken(root),
+		enc.EncodeElement(out, xml.StartElement{Name: xml.Name{Local: op + "Result"}}),
+		enc.EncodeElement(meta, xml.StartElement{Name: xml.Name{Local: "ResponseMetadata"}}),
+		enc.EncodeToken(root.End()),
+		enc.Flush(),
+	); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// writeError sends err in the service's protocol: an *apiError as is, any
+// other error as an InternalFailure (500) whose detail is only logged. The
+// request id is the X-Amzn-RequestId already set, or a new one.
 func writeError(w http.ResponseWriter, svc *service, err error) {
 	var ae *apiError
 	if !errors.As(err, &ae) {
@@ -150,11 +220,21 @@ func writeError(w http.ResponseWriter, svc *service, err error) {
 		ae = &apiError{Status: 500, Code: "InternalFailure", Message: "internal error"}
 	}
 	h := w.Header()
+	reqID := h.Get("X-Amzn-RequestId")
+	if reqID == "" {
+		reqID = newRequestID("error")
+		h.Set("X-Amzn-RequestId", reqID)
+	}
 	h.Set("Content-Type", svc.proto.contentType())
-	h.Set("X-Amzn-ErrorType", ae.Code)
 	if ae.RetryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(ae.RetryAfter))
 	}
+	if svc.proto == awsQuery {
+		w.WriteHeader(ae.Status)
+		_, _ = w.Write(queryErrorBody(svc, ae, reqID))
+		return
+	}
+	h.Set("X-Amzn-ErrorType", ae.Code)
 	w.WriteHeader(ae.Status)
 	fields := map[string]string{"__type": ae.Code, "message": ae.Message, "Message": ae.Message}
 	for k, v := range ae.Fields {
@@ -164,6 +244,33 @@ func writeError(w http.ResponseWriter, svc *service, err error) {
 	}
 	body, _ := json.Marshal(fields)
 	_, _ = w.Write(body)
+}
+
+// queryErrorBody is the Query protocol's error shape:
+//
+//	<ErrorResponse xmlns="..."><Error><Type>Sender</Type><Code>...</Code>
+//	<Message>...</Message></Error><RequestId>...</RequestId></ErrorResponse>
+//
+// Type is Sender for a 4xx status and Receiver for a 5xx one. The SDK reads
+// Error/Code, Error/Message and RequestId (aws/protocol/xml
+// GetErrorResponseComponents with error wrapping).
+func queryErrorBody(svc *service, ae *apiError, reqID string) []byte {
+	type detail struct {
+		Type    string `xml:"Type"`
+		Code    string `xml:"Code"`
+		Message string `xml:"Message"`
+	}
+	body := struct {
+		XMLName   xml.Name `xml:"ErrorResponse"`
+		Xmlns     string   `xml:"xmlns,attr,omitempty"`
+		Error     detail   `xml:"Error"`
+		RequestID string   `xml:"RequestId"`
+	}{Xmlns: svc.xmlns, Error: detail{Type: "Sender", Code: ae.Code, Message: ae.Message}, RequestID: reqID}
+	if ae.Status >= 500 {
+		body.Error.Type = "Receiver"
+	}
+	b, _ := xml.Marshal(body)
+	return b
 }
 
 // decode reads the request's JSON body into v. An empty body decodes as {}.
@@ -191,6 +298,26 @@ func (e *Emulator) registerTarget(svc *service, name string, h opHandler) {
 	e.targets[svc.target+"."+name] = e.op(svc, name, h)
 }
 
+// registerAction routes "POST /" Query protocol requests whose Action is
+// name and whose Version is svc.version to the operation.
+func (e *Emulator) registerAction(svc *service, name string, h opHandler) {
+	if e.actions == nil {
+		e.actions = map[string]http.HandlerFunc{}
+	}
+	e.actions[svc.version+"\x00"+name] = e.op(svc, name, h)
+}
+
+// serveRoot dispatches "POST /": a form-encoded body is a Query protocol
+// request (STS), anything else an AWS JSON 1.0/1.1 request.
+func (e *Emulator) serveRoot(w http.ResponseWriter, r *http.Request) {
+	// Compared by hand: mime.ParseMediaType allocates, on every JSON call.
+	if mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+		e.serveQuery(w, r)
+		return
+	}
+	e.serveJSONTarget(w, r)
+}
+
 // serveJSONTarget dispatches AWS JSON 1.0/1.1 requests by X-Amz-Target.
 func (e *Emulator) serveJSONTarget(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
@@ -200,6 +327,33 @@ func (e *Emulator) serveJSONTarget(w http.ResponseWriter, r *http.Request) {
 	}
 	svc := &service{name: "unknown", proto: awsJSON11}
 	writeError(w, svc, &apiError{Status: 400, Code: "UnknownOperationException", Message: "unknown operation " + strconv.Quote(target)})
+}
+
+// serveQuery dispatches Query protocol requests by their Action and Version
+// parameters (body or URL query). It answers MissingAction (400) without an
+// Action, InvalidAction (400) for an Action that no service has at that
+// Version, and MalformedQueryString (400) for a body that is not a form of
+// at most 1 MiB.
+func (e *Emulator) serveQuery(w http.ResponseWriter, r *http.Request) {
+	unknown := &service{name: "unknown", proto: awsQuery}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		writeError(w, unknown, &apiError{Status: 400, Code: "MalformedQueryString", Message: "malformed form body: " + err.Error()})
+		return
+	}
+	action, version := r.Form.Get("Action"), r.Form.Get("Version")
+	if h, ok := e.actions[version+"\x00"+action]; ok {
+		h(w, r)
+		return
+	}
+	if action == "" {
+		writeError(w, unknown, &apiError{Status: 400, Code: "MissingAction", Message: "Missing Action"})
+		return
+	}
+	if version == "" {
+		version = "NO_VERSION_SPECIFIED"
+	}
+	writeError(w, unknown, &apiError{Status: 400, Code: "InvalidAction", Message: fmt.Sprintf("Could not find operation %s for version %s", action, version)})
 }
 
 // epochTime is a timestamp as the JSON protocols send it: seconds since the

@@ -31,6 +31,8 @@ var sfnService = &service{
 	target:      "AWSStepFunctions",
 	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
 	serverError: apiError{Status: 500, Code: "InternalFailure"},
+	statuses:    []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
+	active:      []string{sfnRunning},
 }
 
 // The modeled errors of the four operations (types/errors.go of service/sfn);
@@ -59,7 +61,8 @@ const (
 )
 
 // sfnData is one region's Step Functions resources, indexed by ARN. Each
-// execution's Map Runs are sorted in ListMapRuns order at seed time.
+// execution's Map Runs are sorted in ListMapRuns order at seed time, and
+// kept so by the admin API's mutations.
 type sfnData struct {
 	executions []*sfnExecution // in seed order, for the manifest
 	byExecArn  map[string]*sfnExecution
@@ -339,7 +342,7 @@ func (d *sfnData) addExecution(r *rand.Rand, region string, s sfnExecSpec) {
 			if j > 0 {
 				mr.start = t.Add(ms(r.IntN(3)))
 			}
-			mr.arn = fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", region, AccountID, sm.name, m.label, uuid(r))
+			mr.arn = sfnMapRunArn(region, sm, m, uuid(r))
 			if status != sfnRunning {
 				mr.stop = mr.start.Add(ms(int(gap) * (20 + r.IntN(70)) / 100))
 				if mr.stop.After(lastStop) {
@@ -351,13 +354,7 @@ func (d *sfnData) addExecution(r *rand.Rand, region string, s sfnExecSpec) {
 				x.redriveCount, x.redriveDate = 1, mr.redriveDate
 			}
 			mr.items, mr.children = seedMapRunCounts(r, m, status)
-			mr.listEntry, _ = json.Marshal(struct {
-				ExecutionArn    string     `json:"executionArn"`
-				MapRunArn       string     `json:"mapRunArn"`
-				StateMachineArn string     `json:"stateMachineArn"`
-				StartDate       epochTime  `json:"startDate"`
-				StopDate        *epochTime `json:"stopDate,omitempty"`
-			}{x.arn, mr.arn, sm.arn, epochTime(mr.start), ts(mr.stop)})
+			mr.encode()
 			x.mapRuns = append(x.mapRuns, mr)
 			d.byMapRun[mr.arn] = mr
 		}
@@ -388,15 +385,99 @@ func sfnIterationStatus(r *rand.Rand, exec string, last bool, index, failStreak 
 	return exec
 }
 
-// sortMapRuns sorts Map Runs in ListMapRuns order: newest first by start,
+// sortMapRuns sorts Map Runs in ListMapRuns order.
+func sortMapRuns(runs []*sfnMapRun) { slices.SortFunc(runs, mapRunCmp) }
+
+// mapRunCmp compares Map Runs in ListMapRuns order: newest first by start,
 // ties by ARN ascending.
-func sortMapRuns(runs []*sfnMapRun) {
-	slices.SortFunc(runs, func(a, b *sfnMapRun) int {
-		if c := b.start.Compare(a.start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.arn, b.arn)
-	})
+func mapRunCmp(a, b *sfnMapRun) int {
+	if c := b.start.Compare(a.start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.arn, b.arn)
+}
+
+// sfnMapRunArn is the ARN of a run of Map state m of state machine sm.
+func sfnMapRunArn(region string, sm *sfnStateMachine, m *sfnMapState, runID string) string {
+	return fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", region, AccountID, sm.name, m.label, runID)
+}
+
+// encode encodes the Map Run's ListMapRuns entry into listEntry, once at
+// seed time and again whenever its stop date changes.
+func (mr *sfnMapRun) encode() {
+	mr.listEntry, _ = json.Marshal(struct {
+		ExecutionArn    string     `json:"executionArn"`
+		MapRunArn       string     `json:"mapRunArn"`
+		StateMachineArn string     `json:"stateMachineArn"`
+		StartDate       epochTime  `json:"startDate"`
+		StopDate        *epochTime `json:"stopDate,omitempty"`
+	}{mr.exec.arn, mr.arn, mr.exec.machine.arn, epochTime(mr.start), ts(mr.stop)})
+}
+
+// appendExecution starts a Map Run of the parent execution whose ARN is
+// m.resource, at m.startAfter its newest one: a run of the machine's first
+// Map state, with counts drawn for its status. Only a RUNNING execution
+// starts Map Runs: any other is refused (the emulator does not redrive).
+func (d *sfnData) appendExecution(m *mutation) (Execution, error) {
+	x, err := d.runningExecution(m)
+	if err != nil {
+		return Execution{}, err
+	}
+	var newest time.Time
+	if len(x.mapRuns) > 0 {
+		newest = x.mapRuns[0].start
+	}
+	state := x.machine.maps[0]
+	mr := &sfnMapRun{exec: x, state: state, start: m.startAfter(newest), arn: sfnMapRunArn(m.region, x.machine, state, uuid(m.rnd))}
+	mr.settle(m)
+	x.mapRuns = insertSorted(x.mapRuns, mr, mapRunCmp)
+	d.byMapRun[mr.arn] = mr
+	return mr.info(m), nil
+}
+
+// setStatus changes the status of the Map Run whose ARN is m.id, which
+// must be one of the parent execution m.resource, and that execution must
+// be RUNNING (a finished execution's Map Runs have finished for good).
+func (d *sfnData) setStatus(m *mutation) (Execution, error) {
+	x, err := d.runningExecution(m)
+	if err != nil {
+		return Execution{}, err
+	}
+	mr, ok := d.byMapRun[m.id]
+	if !ok || mr.exec != x {
+		return Execution{}, m.unknownID()
+	}
+	mr.settle(m)
+	return mr.info(m), nil
+}
+
+// runningExecution returns the parent execution m.resource if it is RUNNING.
+func (d *sfnData) runningExecution(m *mutation) (*sfnExecution, error) {
+	x, ok := d.byExecArn[m.resource]
+	switch {
+	case !ok:
+		return nil, m.unknownResource()
+	case x.status != sfnRunning:
+		return nil, fmt.Errorf("stepfunctions execution %s in %s is %s: only a RUNNING execution runs Map Runs", x.arn, m.region, x.status)
+	}
+	return x, nil
+}
+
+// settle gives the Map Run the mutation's status: a final status stops it
+// at m.now (never before its start), RUNNING clears the stop date; its item
+// and child-execution counts are drawn anew for the status (as seeded), and
+// its list entry is encoded again.
+func (mr *sfnMapRun) settle(m *mutation) {
+	mr.status, mr.stop = m.status, time.Time{}
+	if m.ended() {
+		mr.stop = maxTime(m.now, mr.start)
+	}
+	mr.items, mr.children = seedMapRunCounts(m.rnd, mr.state, m.status)
+	mr.encode()
+}
+
+func (mr *sfnMapRun) info(m *mutation) Execution {
+	return m.execution(mr.arn, mr.status, mr.start, mr.stop)
 }
 
 // sfnFinishExecution sets what follows from an execution's status: stop

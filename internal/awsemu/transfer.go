@@ -50,10 +50,13 @@ type transferData struct {
 	workflows map[string]*transferWorkflow
 }
 
-// transferWorkflow is a workflow and its in-progress executions, newest
-// created first.
+// transferWorkflow is a workflow, where its uploads arrive, and its
+// in-progress executions, newest created first (xferCmp).
 type transferWorkflow struct {
 	desc       xferWorkflow
+	site       xferSite
+	role       string       // the ExecutionRole of its executions
+	logging    *xferLogging // their LoggingConfiguration
 	executions []*xferExecution
 	byID       map[string]*xferExecution
 }
@@ -163,6 +166,16 @@ type xferExecution struct {
 	PosixProfile         *xferPosix           `json:"PosixProfile,omitempty"`
 	Status               string               `json:"Status"`
 	Results              *xferResults         `json:"Results"`
+	created              time.Time            // shows only in the file name
+}
+
+// xferCmp compares executions in ListExecutions order: newest created
+// first, ties by id.
+func xferCmp(a, b *xferExecution) int {
+	if c := b.created.Compare(a.created); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ExecutionId, b.ExecutionId)
 }
 
 // xferListedExecution is a ListedExecution: a subset of the described
@@ -211,9 +224,8 @@ func seedTransfer(r *rand.Rand, region string, primary bool) *transferData {
 	}
 	d := &transferData{workflows: map[string]*transferWorkflow{}}
 	for i, n := range counts {
-		site := seedXferSite(r, region, i%2 == 1)
-		wf := seedXferWorkflow(r, site)
-		wf.seedExecutions(r, site, n)
+		wf := seedXferWorkflow(r, seedXferSite(r, region, i%2 == 1))
+		wf.seedExecutions(r, n)
 		d.workflows[wf.desc.WorkflowId] = wf
 	}
 	return d
@@ -276,7 +288,16 @@ func seedXferWorkflow(r *rand.Rand, s xferSite) *transferWorkflow {
 		wf.OnExceptionSteps = append(wf.OnExceptionSteps,
 			xferStepOf("TAG", xferStepDetails{Name: "quarantine", SourceFileLocation: "${original.file}", Tags: []xferTag{{"status", "quarantined"}}}))
 	}
-	return &transferWorkflow{desc: wf, byID: map[string]*xferExecution{}}
+	return &transferWorkflow{
+		desc: wf,
+		site: s,
+		role: fmt.Sprintf("arn:aws:iam::%s:role/transfer-workflow-%s", AccountID, id),
+		logging: &xferLogging{
+			LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
+			LogGroupName: "/aws/transfer/" + s.serverID,
+		},
+		byID: map[string]*xferExecution{},
+	}
 }
 
 // xferStepOf returns a step of the given type with its details member set.
@@ -308,33 +329,49 @@ var xferFailures = map[string][]xferError{
 
 // seedExecutions adds n in-progress executions, created at distinct times
 // before seedEpoch and kept newest first.
-func (wf *transferWorkflow) seedExecutions(r *rand.Rand, s xferSite, n int) {
-	role := fmt.Sprintf("arn:aws:iam::%s:role/transfer-workflow-%s", AccountID, wf.desc.WorkflowId)
-	logging := &xferLogging{
-		LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
-		LogGroupName: "/aws/transfer/" + s.serverID,
-	}
+func (wf *transferWorkflow) seedExecutions(r *rand.Rand, n int) {
 	created := startTimes(r, n)
 	wf.executions = make([]*xferExecution, n)
 	for i, t := range created {
-		x := seedXferExecution(r, s, wf.desc, t)
-		x.ExecutionRole, x.LoggingConfiguration = role, logging
+		x := wf.seedExecution(r, t)
 		wf.byID[x.ExecutionId] = x
 		wf.executions[n-1-i] = x
 	}
 }
 
-// seedXferExecution returns an in-progress execution of wf for a file
-// uploaded at t: IN_PROGRESS with some steps done, or (about one in eight)
+// seedExecution returns an in-progress execution of wf for a file uploaded
+// at t: IN_PROGRESS with some steps done, or (about one in eight)
 // HANDLING_EXCEPTION after a step failed, with some exception steps done.
-func seedXferExecution(r *rand.Rand, s xferSite, wf xferWorkflow, t time.Time) *xferExecution {
+func (wf *transferWorkflow) seedExecution(r *rand.Rand, t time.Time) *xferExecution {
+	x := wf.newExecution(r, t)
+	steps := wf.desc.Steps
+	if r.IntN(8) > 0 {
+		x.Results.Steps = xferDone(x, steps[:r.IntN(len(steps))])
+		return x
+	}
+	x.Status = "HANDLING_EXCEPTION"
+	failed := r.IntN(len(steps))
+	errs := xferFailures[steps[failed].Type]
+	e := errs[r.IntN(len(errs))]
+	x.Results.Steps = append(xferDone(x, steps[:failed]), xferStepResult{StepType: steps[failed].Type, Error: &e})
+	x.Results.OnExceptionSteps = xferDone(x, wf.desc.OnExceptionSteps[:r.IntN(len(wf.desc.OnExceptionSteps))])
+	return x
+}
+
+// newExecution returns an IN_PROGRESS execution of wf that has run no step,
+// for a file that a user of the workflow's site uploaded at t.
+func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecution {
+	s := wf.site
 	user := s.users[r.IntN(len(s.users))]
 	name := fmt.Sprintf("%s_%s-%04d.csv", t.UTC().Format(transferStampLayout), xferFiles[r.IntN(len(xferFiles))], r.IntN(10000))
 	x := &xferExecution{
-		ExecutionId:     uuid(r),
-		ServiceMetadata: &xferServiceMetadata{xferUserDetails{UserName: user, ServerId: s.serverID, SessionId: hexID(r, 16)}},
-		Status:          "IN_PROGRESS",
-		Results:         &xferResults{},
+		ExecutionId:          uuid(r),
+		ServiceMetadata:      &xferServiceMetadata{xferUserDetails{UserName: user, ServerId: s.serverID, SessionId: hexID(r, 16)}},
+		ExecutionRole:        wf.role,
+		LoggingConfiguration: wf.logging,
+		Status:               "IN_PROGRESS",
+		Results:              &xferResults{},
+		created:              t,
 	}
 	if s.efs {
 		name += ".pgp"
@@ -344,17 +381,76 @@ func seedXferExecution(r *rand.Rand, s xferSite, wf xferWorkflow, t time.Time) *
 	} else {
 		x.InitialFileLocation = &xferLocation{S3FileLocation: &xferS3Location{Bucket: s.store, Key: "inbound/" + user + "/" + name, VersionId: hexID(r, 32), Etag: hexID(r, 32)}}
 	}
-	if r.IntN(8) > 0 {
-		x.Results.Steps = xferDone(x, wf.Steps[:r.IntN(len(wf.Steps))])
-		return x
-	}
-	x.Status = "HANDLING_EXCEPTION"
-	failed := r.IntN(len(wf.Steps))
-	errs := xferFailures[wf.Steps[failed].Type]
-	e := errs[r.IntN(len(errs))]
-	x.Results.Steps = append(xferDone(x, wf.Steps[:failed]), xferStepResult{StepType: wf.Steps[failed].Type, Error: &e})
-	x.Results.OnExceptionSteps = xferDone(x, wf.OnExceptionSteps[:r.IntN(len(wf.OnExceptionSteps))])
 	return x
+}
+
+// appendExecution adds an execution to the workflow m.resource for a file
+// uploaded at m.startAfter the newest execution's creation (which shows in
+// the file name). Transfer lists only executions in progress, so the status
+// must be IN_PROGRESS (the default: no step has run) or HANDLING_EXCEPTION
+// (the first step failed).
+func (d *transferData) appendExecution(m *mutation) (Execution, error) {
+	wf, ok := d.workflows[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	if m.ended() {
+		return Execution{}, fmt.Errorf("transfer lists only executions in progress: a new execution is IN_PROGRESS or HANDLING_EXCEPTION, not %s", m.status)
+	}
+	var newest time.Time
+	if len(wf.executions) > 0 {
+		newest = wf.executions[0].created
+	}
+	x := wf.newExecution(m.rnd, m.startAfter(newest))
+	x.settle(wf.desc, m.status)
+	wf.executions = insertSorted(wf.executions, x, xferCmp)
+	wf.byID[x.ExecutionId] = x
+	return x.info(m), nil
+}
+
+// setStatus changes the status of the execution m.id of the workflow
+// m.resource. COMPLETED and EXCEPTION end it: it leaves ListExecutions and
+// DescribeExecution no longer finds it, as on AWS (and so neither does a
+// later setStatus). The other statuses change its results as settle says.
+func (d *transferData) setStatus(m *mutation) (Execution, error) {
+	wf, ok := d.workflows[m.resource]
+	if !ok {
+		return Execution{}, m.unknownResource()
+	}
+	x, ok := wf.byID[m.id]
+	if !ok {
+		return Execution{}, m.unknownID()
+	}
+	if m.ended() {
+		wf.executions = without(wf.executions, x)
+		delete(wf.byID, x.ExecutionId)
+		x.Status = m.status
+		return x.info(m), nil
+	}
+	x.settle(wf.desc, m.status)
+	return x.info(m), nil
+}
+
+// settle gives an execution in progress the status: HANDLING_EXCEPTION
+// fails the next step of the workflow (unless one has failed already), with
+// the first error its type fails with; IN_PROGRESS takes back a failed step
+// and the exception steps run for it.
+func (x *xferExecution) settle(wf xferWorkflow, status string) {
+	x.Status = status
+	res := x.Results
+	failed := len(res.Steps) > 0 && res.Steps[len(res.Steps)-1].Error != nil
+	switch {
+	case status == "HANDLING_EXCEPTION" && !failed:
+		next := wf.Steps[len(res.Steps)]
+		e := xferFailures[next.Type][0]
+		res.Steps = append(res.Steps, xferStepResult{StepType: next.Type, Error: &e})
+	case status == "IN_PROGRESS" && failed:
+		res.Steps, res.OnExceptionSteps = res.Steps[:len(res.Steps)-1], nil
+	}
+}
+
+func (x *xferExecution) info(m *mutation) Execution {
+	return m.execution(x.ExecutionId, x.Status, x.created, time.Time{})
 }
 
 // xferDone returns the results of steps that succeeded for x: each reports
@@ -397,9 +493,11 @@ func xferOutputs(x *xferExecution, st xferStep) string {
 // The API.
 
 var transferService = &service{
-	name:   "transfer",
-	proto:  awsJSON11,
-	target: "TransferService",
+	name:     "transfer",
+	proto:    awsJSON11,
+	target:   "TransferService",
+	statuses: []string{"IN_PROGRESS", "HANDLING_EXCEPTION", "COMPLETED", "EXCEPTION"},
+	active:   []string{"IN_PROGRESS", "HANDLING_EXCEPTION"},
 	// ThrottlingException models RetryAfterSeconds as a body member (a
 	// string), not a header.
 	throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
