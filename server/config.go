@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/execgraph/execgraph/internal/auth"
+	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/loader"
 )
 
@@ -21,18 +22,19 @@ import (
 // environment equivalent (-emulator-addr: EXECGRAPH_EMULATOR_ADDR); a flag
 // given on the command line wins over the environment.
 type Config struct {
-	Addr             string        // -addr
-	Backend          string        // -backend: "emulator" or "aws"
-	EmulatorAddr     string        // -emulator-addr
-	EmulatorSeed     uint64        // -emulator-seed
-	EmulatorTokenTTL time.Duration // -emulator-token-ttl
-	Region           string        // -region ("": the SDK's default chain; us-east-1 on the emulator)
-	Regions          []string      // -regions (nil: every region of the built-in table)
-	AWSMaxAttempts   int           // -aws-max-attempts
-	Concurrency      int           // -aws-concurrency
-	RateLimits       string        // -rate-limits
-	DetailCacheSize  int           // -detail-cache-size
-	CursorKeys       []string      // -cursor-key (nil: a random key per process)
+	Addr             string             // -addr
+	Backend          string             // -backend: "emulator" or "aws"
+	EmulatorAddr     string             // -emulator-addr
+	EmulatorSeed     uint64             // -emulator-seed
+	EmulatorTokenTTL time.Duration      // -emulator-token-ttl
+	EmulatorLambda   awsemu.LambdaOrder // -emulator-lambda-order
+	Region           string             // -region ("": the SDK's default chain; us-east-1 on the emulator)
+	Regions          []string           // -regions (nil: every region of the built-in table)
+	AWSMaxAttempts   int                // -aws-max-attempts
+	Concurrency      int                // -aws-concurrency
+	RateLimits       string             // -rate-limits
+	DetailCacheSize  int                // -detail-cache-size
+	CursorKeys       []string           // -cursor-key (nil: a random key per process)
 
 	Auth           string   // -auth: none, api-key or jwt
 	InsecureNoAuth bool     // -insecure-no-auth
@@ -83,6 +85,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.EmulatorAddr, "emulator-addr", "127.0.0.1:4566", "`host:port` of the built-in emulator (-backend emulator)")
 	fs.Uint64Var(&c.EmulatorSeed, "emulator-seed", 1, "seed of the emulator's generated data")
 	durationVar(fs, &c.EmulatorTokenTTL, "emulator-token-ttl", 24*time.Hour, "lifetime of the emulator's pagination tokens")
+	fs.Var(&c.EmulatorLambda, "emulator-lambda-order", `the emulator's reading of ListDurableExecutionsByFunction: "newest-first" (the Go SDK model: newest first, every version) or "oldest-first" (the service's first documentation: oldest first, $LATEST only without a qualifier)`)
 	fs.StringVar(&c.Region, "region", "", "default AWS region of listings addressed by name (-backend aws: the SDK chain's; emulator: us-east-1)")
 	fs.StringVar(&regions, "regions", "", "regions a request may name, comma-separated (default: every AWS region of the built-in table)")
 	fs.IntVar(&c.AWSMaxAttempts, "aws-max-attempts", 3, "attempts per AWS call, retries included (the SDK's standard retryer)")

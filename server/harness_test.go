@@ -55,6 +55,15 @@ func startGatewayWith(t testing.TB, hook func(*Main), mutate ...func(*Config)) *
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// The readiness check's STS call comes before anything the test counts.
+	select {
+	case <-m.readiness.firstCheck():
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first readiness check did not end")
+	}
+	if m.Emulator != nil {
+		m.Emulator.ResetStats()
+	}
 	t.Cleanup(func() {
 		if err := m.Close(); err != nil {
 			t.Error(err)

@@ -81,7 +81,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.example = exampleQuery(nil)
 	switch c.Backend {
 	case "emulator":
-		emu, err := awsemu.Start(c.EmulatorAddr, awsemu.New(awsemu.Options{Seed: c.EmulatorSeed, TokenTTL: c.EmulatorTokenTTL, Now: m.emulatorNow}))
+		emu, err := awsemu.Start(c.EmulatorAddr, awsemu.New(awsemu.Options{Seed: c.EmulatorSeed, TokenTTL: c.EmulatorTokenTTL, Now: m.emulatorNow, LambdaOrder: c.EmulatorLambda}))
 		if err != nil {
 			stop()
 			return listenError("-emulator-addr", c.EmulatorAddr, err)

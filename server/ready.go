@@ -17,6 +17,9 @@ const readyInterval = 5 * time.Minute
 // GetCallerIdentity at start and every readyInterval. It never blocks
 // start-up; until the first answer the gateway is not ready.
 type readiness struct {
+	once, closed sync.Once
+	checked1     chan struct{} // closed once the first check ended
+
 	mu       sync.Mutex
 	checked  time.Time
 	identity string // the caller's ARN, once it resolved
@@ -67,7 +70,16 @@ func (r *readiness) watch(ctx context.Context, cfg aws.Config) {
 	}
 }
 
+// firstCheck returns a channel closed once the first check ended.
+func (r *readiness) firstCheck() <-chan struct{} { return r.first() }
+
+func (r *readiness) first() chan struct{} {
+	r.once.Do(func() { r.checked1 = make(chan struct{}) })
+	return r.checked1
+}
+
 func (r *readiness) check(parent context.Context, client *sts.Client) {
+	defer r.closed.Do(func() { close(r.first()) })
 	ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 	defer cancel()
 	out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
