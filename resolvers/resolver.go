@@ -28,7 +28,12 @@ const defaultFirst = 20
 
 // page returns one Relay page of a listing, its upstream pages shared
 // within the request (see loader.Shared).
-func page[T any](ctx context.Context, s *relay.Sealer, l relay.Listing[T], first *int, after *string) (relay.Connection[T], error) {
+// page is the page of a listing the source built, or the source's refusal
+// of its arguments (lerr).
+func page[T any](ctx context.Context, s *relay.Sealer, l relay.Listing[T], lerr error, first *int, after *string) (relay.Connection[T], error) {
+	if lerr != nil {
+		return relay.Connection[T]{}, lerr
+	}
 	return loader.Shared(ctx, l).Page(ctx, s, firstOr(first), after)
 }
 

@@ -21,7 +21,8 @@ import (
 
 // Steps is the resolver for the steps field.
 func (r *imageBuilderWorkflowExecutionResolver) Steps(ctx context.Context, obj *model.ImageBuilderWorkflowExecution, first *int, after *string) (*model.ImageBuilderWorkflowStepExecutionConnection, error) {
-	c, err := page(ctx, r.Cursors, r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID), first, after)
+	l, lerr := r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID)
+	c, err := page(ctx, r.Cursors, l, lerr, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +88,10 @@ func (r *queryResolver) Executions(ctx context.Context, sources []*model.Executi
 	if err != nil {
 		return nil, err
 	}
-	m, owner := federate.Executions(ctx, r.Source, r.Cursors, srcs, statuses)
+	m, owner, err := federate.Executions(ctx, r.Source, r.Cursors, srcs, statuses)
+	if err != nil {
+		return nil, err
+	}
 	c, failures, err := m.Page(ctx, firstOr(first), after)
 	var misordered *relay.SourceError
 	if errors.As(err, &misordered) {
@@ -135,17 +139,15 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.
 func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
-	if err := source.CheckRegion(str(region)); err != nil {
-		return nil, err
-	}
 	statusNames := make([]string, len(statuses))
 	for i, st := range statuses {
 		statusNames[i] = string(st)
 	}
-	c, err := page(ctx, r.Cursors, r.Source.DurableExecutions(source.LambdaFilter{
+	l, lerr := r.Source.DurableExecutions(source.LambdaFilter{
 		Region: str(region), FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
 		Statuses: statusNames, StartedAfter: startedAfter, StartedBefore: startedBefore, ReverseOrder: reverseOrder != nil && *reverseOrder,
-	}), first, after)
+	})
+	c, err := page(ctx, r.Cursors, l, lerr, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +159,8 @@ func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionNam
 
 // ImageBuilderWorkflowExecutions is the resolver for the imageBuilderWorkflowExecutions field.
 func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error) {
-	c, err := page(ctx, r.Cursors, r.Source.WorkflowExecutions(imageBuildVersionArn), first, after)
+	l, lerr := r.Source.WorkflowExecutions("", imageBuildVersionArn)
+	c, err := page(ctx, r.Cursors, l, lerr, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +172,8 @@ func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imag
 
 // StepFunctionsMapRuns is the resolver for the stepFunctionsMapRuns field.
 func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error) {
-	c, err := page(ctx, r.Cursors, r.Source.MapRuns(executionArn), first, after)
+	l, lerr := r.Source.MapRuns("", executionArn)
+	c, err := page(ctx, r.Cursors, l, lerr, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -181,14 +185,12 @@ func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn s
 
 // IotJobExecutions is the resolver for the iotJobExecutions field.
 func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) (*model.IoTJobExecutionConnection, error) {
-	if err := source.CheckRegion(str(region)); err != nil {
-		return nil, err
-	}
 	st := ""
 	if status != nil {
 		st = string(*status)
 	}
-	c, err := page(ctx, r.Cursors, r.Source.JobExecutions(str(region), jobID, st), first, after)
+	l, lerr := r.Source.JobExecutions(str(region), jobID, st)
+	c, err := page(ctx, r.Cursors, l, lerr, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -200,10 +202,8 @@ func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, stat
 
 // TransferExecutions is the resolver for the transferExecutions field.
 func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error) {
-	if err := source.CheckRegion(str(region)); err != nil {
-		return nil, err
-	}
-	c, err := page(ctx, r.Cursors, r.Source.TransferExecutions(str(region), workflowID), first, after)
+	l, lerr := r.Source.TransferExecutions(str(region), workflowID)
+	c, err := page(ctx, r.Cursors, l, lerr, first, after)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/execgraph/execgraph/internal/auth"
 	"github.com/execgraph/execgraph/internal/awsemu"
-	"github.com/execgraph/execgraph/internal/loader"
+	"github.com/execgraph/execgraph/internal/source"
 )
 
 // Config is the gateway's configuration. Every flag has an EXECGRAPH_*
@@ -403,17 +403,17 @@ func usage(fs *flag.FlagSet) {
 // limits are the client-side token buckets: AWS's documented quotas on the
 // aws backend (none on the emulator), overridden entry by entry by
 // -rate-limits; "off" turns them all off.
-func (c Config) limits() (map[string]loader.Limit, error) {
+func (c Config) limits() (map[string]source.Limit, error) {
 	if c.RateLimits == "off" {
 		return nil, nil
 	}
-	set, err := loader.ParseLimits(c.RateLimits)
+	set, err := source.ParseLimits(c.RateLimits)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-rate-limits: %w", err)
 	}
-	out := map[string]loader.Limit{}
+	out := map[string]source.Limit{}
 	if c.Backend == "aws" {
-		maps.Copy(out, loader.AWSQuotas)
+		maps.Copy(out, source.AWSQuotas())
 	}
 	maps.Copy(out, set)
 	return out, nil

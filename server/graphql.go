@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -16,6 +17,7 @@ import (
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 	"github.com/execgraph/execgraph/internal/transport"
+	"github.com/execgraph/execgraph/internal/upstream"
 	"github.com/execgraph/execgraph/resolvers"
 )
 
@@ -33,6 +35,7 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		Introspection: c.Introspection,
 		CacheBytes:    c.QueryCacheBytes,
 	})
+	gate.OnCost = upstream.SetBudget
 	m.gate = gate
 	exec := executor.New(schema)
 	exec.SetQueryCache(gate.QueryCache())
@@ -85,7 +88,24 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Message = "internal error"
 		gerr.Extensions = map[string]any{"code": string(apperr.Internal)}
 	}
+	gerr.Message = clip(gerr.Message)
 	return gerr
+}
+
+// maxMessage bounds an error message: parse and validation errors quote the
+// document's names, which a client can make as long as its body.
+const maxMessage = 600
+
+// clip cuts a message to maxMessage bytes, at a character boundary.
+func clip(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
 }
 
 func isGQLError(err error) bool {

@@ -17,6 +17,7 @@ import (
 	"github.com/execgraph/execgraph/internal/auth"
 	"github.com/execgraph/execgraph/internal/graphiql"
 	"github.com/execgraph/execgraph/internal/obs"
+	"github.com/execgraph/execgraph/internal/upstream"
 )
 
 // routes returns the gateway's HTTP handler:
@@ -122,10 +123,10 @@ func crossSiteGuard(origins []string, next http.Handler) http.Handler {
 }
 
 // withDeadline gives each request a deadline that every resolver and AWS
-// call obeys.
+// call obeys, and an upstream budget that its price sets.
 func withDeadline(next http.Handler, d time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
+		ctx, cancel := context.WithTimeout(upstream.WithBudget(r.Context()), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

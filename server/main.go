@@ -24,6 +24,7 @@ import (
 	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
+	"github.com/execgraph/execgraph/internal/upstream"
 )
 
 func main() {
@@ -64,6 +65,7 @@ type Main struct {
 	example   string             // the query GraphiQL opens with
 	readiness readiness
 	gate      *frontdoor.Gate // the GraphQL front door (tests read its cache)
+	src       *source.Source  // the AWS clients (tests count them)
 
 	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
 	emulatorNow func() time.Time
@@ -109,13 +111,19 @@ func (m *Main) Run(ctx context.Context) error {
 		return listenError("-addr", c.Addr, err)
 	}
 	m.URL = "http://" + ln.Addr().String()
-	src := source.New(m.AWS)
-	limits, err := c.limits()
+	limits, _ := c.limits() // checked by ParseFlags
+	gate := upstream.New(upstream.Config{Concurrency: c.Concurrency, Limits: limits})
+	sdk := m.AWS.Copy()
+	sdk.APIOptions = append(sdk.APIOptions, gate.APIOptions)
+	regions, err := source.NewRegions(c.Regions, m.AWS.Region)
 	if err != nil {
+		ln.Close()
 		m.closeBackground()
-		return err
+		return fmt.Errorf("-regions: %w", err)
 	}
-	loaders := loader.NewFactory(src, loader.Config{Concurrency: c.Concurrency, Limits: limits, CacheSize: c.DetailCacheSize, Unshared: m.unshared})
+	src := source.New(sdk, regions)
+	m.src = src
+	loaders := loader.NewFactory(src, loader.Config{CacheSize: c.DetailCacheSize, Unshared: m.unshared})
 	docs, err := frontdoor.NewDocuments(c.TrustedDocuments, c.QueryCacheBytes)
 	if err != nil {
 		ln.Close()

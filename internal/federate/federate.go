@@ -27,7 +27,7 @@ type Source struct {
 	Region  string // "" for the ARN's region or the default
 }
 
-func (s Source) String() string { return strings.ToLower(string(s.Service)) + " " + s.ID }
+func (s Source) String() string { return strings.ToLower(string(s.Service)) + " " + apperr.Quote(s.ID) }
 
 // Sources validates the inputs: each names exactly one resource, once; a
 // malformed region, or one that contradicts an ARN's, is refused. Errors are
@@ -56,13 +56,7 @@ func Sources(in []*model.ExecutionSourceInput) ([]Source, error) {
 		}
 		src := set[0]
 		if s.Region != nil {
-			if err := source.CheckRegion(*s.Region); err != nil {
-				return nil, err
-			}
 			src.Region = *s.Region
-			if r := source.ARNRegion(src.ID); r != "" && r != src.Region {
-				return nil, apperr.New(apperr.BadUserInput, "sources[%d]: region %q contradicts the ARN's region %q", i, src.Region, r)
-			}
 		}
 		if j := slices.Index(out[:i], src); j >= 0 {
 			return nil, apperr.New(apperr.BadUserInput, "sources[%d] repeats sources[%d]", i, j)
@@ -76,7 +70,10 @@ func Sources(in []*model.ExecutionSourceInput) ([]Source, error) {
 // only the statuses asked for (none: all). It also returns, per listing of
 // the merge, the index of the source it belongs to: an IoT source filtered
 // on statuses that map to several IoT statuses is one listing per status.
-func Executions(ctx context.Context, src *source.Source, sealer *relay.Sealer, sources []Source, statuses []model.ExecutionStatus) (relay.Merge[model.Execution], []int) {
+//
+// A source whose arguments AWS would refuse, or whose region is not served
+// or contradicts its ARN's, is an error naming it (BAD_USER_INPUT).
+func Executions(ctx context.Context, src *source.Source, sealer *relay.Sealer, sources []Source, statuses []model.ExecutionStatus) (relay.Merge[model.Execution], []int, error) {
 	want := map[model.ExecutionStatus]bool{}
 	for _, st := range statuses {
 		want[st] = true
@@ -98,32 +95,60 @@ func Executions(ctx context.Context, src *source.Source, sealer *relay.Sealer, s
 		if len(want) > 0 && len(natives) == 0 {
 			continue // none of the statuses is one this service has
 		}
+		var ls []relay.Listing[model.Execution]
+		var err error
+		filtered := false
 		switch s.Service {
 		case model.ExecutionServiceLambda:
-			add(i, erase(loader.Shared(ctx, src.DurableExecutions(source.LambdaFilter{Region: s.Region, FunctionName: s.ID, Statuses: natives}))), false)
+			l, lerr := src.DurableExecutions(source.LambdaFilter{Region: s.Region, FunctionName: s.ID, Statuses: natives})
+			ls, err = one(ctx, l, lerr)
 		case model.ExecutionServiceIot:
 			if len(want) == 0 {
 				natives = []string{""}
 			}
 			for _, st := range natives {
-				add(i, erase(loader.Shared(ctx, src.JobExecutions(s.Region, s.ID, st))), false)
+				l, lerr := src.JobExecutions(s.Region, s.ID, st)
+				var one1 []relay.Listing[model.Execution]
+				if one1, err = one(ctx, l, lerr); err != nil {
+					break
+				}
+				ls = append(ls, one1...)
 			}
 		case model.ExecutionServiceImagebuilder:
-			add(i, erase(loader.Shared(ctx, src.WorkflowExecutions(s.ID))), true)
+			l, lerr := src.WorkflowExecutions(s.Region, s.ID)
+			ls, err = one(ctx, l, lerr)
+			filtered = true
 		case model.ExecutionServiceTransfer:
-			add(i, erase(loader.Shared(ctx, src.TransferExecutions(s.Region, s.ID))), true)
+			l, lerr := src.TransferExecutions(s.Region, s.ID)
+			ls, err = one(ctx, l, lerr)
+			filtered = true
 		case model.ExecutionServiceStepfunctions:
-			l := erase(loader.Shared(ctx, src.MapRuns(s.ID)))
-			if len(want) > 0 {
+			l, lerr := src.MapRuns(s.Region, s.ID)
+			ls, err = one(ctx, l, lerr)
+			if err == nil && len(want) > 0 {
 				// Each map run read costs a describe: read no more than
 				// first needs, unlike the sources filtered for free.
-				l.Fetch = withMapRunStatus(l.Fetch)
+				ls[0].Fetch = withMapRunStatus(ls[0].Fetch)
 			}
-			add(i, l, false)
+		}
+		if err != nil {
+			return m, nil, SourceFailed(i, s, err)
+		}
+		for _, l := range ls {
+			add(i, l, filtered)
 		}
 	}
 	m.Fingerprint = relay.Fingerprint(append([]string{"executions", statusKey(statuses)}, fps...)...)
-	return m, owner
+	return m, owner, nil
+}
+
+// one is a listing of one source, its pages shared within the request, as
+// a listing of executions.
+func one[T model.Execution](ctx context.Context, l relay.Listing[T], err error) ([]relay.Listing[model.Execution], error) {
+	if err != nil {
+		return nil, err
+	}
+	return []relay.Listing[model.Execution]{erase(loader.Shared(ctx, l))}, nil
 }
 
 // statusKey names a status filter canonically (sorted, without repeats).
@@ -216,7 +241,7 @@ func SourceFailed(index int, s Source, err error) error {
 	if errors.As(err, &ae) {
 		out.Message, out.Service, out.RequestID, out.RetryAfter = ae.Message, ae.Service, ae.RequestID, ae.RetryAfter
 	}
-	out.Message = fmt.Sprintf("sources[%d] (%s) failed: %s", index, s, out.Message)
+	out.Message = fmt.Sprintf("sources[%d] (%s) failed: %s", index, strings.ToLower(string(s.Service)), out.Message)
 	out.Extra = map[string]any{"source": index}
 	return out
 }

@@ -18,13 +18,17 @@ import (
 // that no longer exists.
 func Node(ctx context.Context, id string) func() (model.Node, error) {
 	g, err := gid.Decode(id)
-	if err == nil {
-		err = source.CheckRegion(g.Region)
-	}
 	if err != nil {
-		return fail(apperr.New(apperr.BadUserInput, "malformed id %q: not an execgraph id", id))
+		return fail(apperr.New(apperr.BadUserInput, "malformed id %s: not an execgraph id", apperr.Quote(id)))
 	}
-	malformed := fail(apperr.New(apperr.BadUserInput, "malformed id %q: unknown service or identifiers", id))
+	malformed := fail(apperr.New(apperr.BadUserInput, "malformed id %s: unknown service or identifiers", apperr.Quote(id)))
+	// An id names its region twice when its key is an ARN: both must agree,
+	// or the id would be served under another id than the one asked for.
+	if len(g.Keys) > 0 {
+		if r := source.ARNRegion(g.Keys[0]); r != "" && r != g.Region {
+			return fail(apperr.New(apperr.BadUserInput, "malformed id %s: its region contradicts its ARN's", apperr.Quote(id)))
+		}
+	}
 	l := loader.For(ctx)
 	switch {
 	case g.Service == string(model.ExecutionServiceLambda) && len(g.Keys) == 1:

@@ -46,8 +46,8 @@ var errNotAnID = errors.New("not an execgraph id")
 // Decode parses an id made by Encode; it returns an error for anything else
 // (not base64url, another version, no service or region, no key).
 func Decode(s string) (ID, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	if err != nil || strings.ContainsAny(s, "\r\n") { // the decoder skips line breaks
 		return ID{}, errNotAnID
 	}
 	parts := strings.Split(string(raw), sep)

@@ -35,3 +35,22 @@ func TestDecodeRejects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecode: no input makes Decode panic, and whatever it accepts encodes
+// back to the same id (one id, one string).
+func FuzzDecode(f *testing.F) {
+	f.Add(Encode("STEPFUNCTIONS", "us-east-1", "arn:aws:states:us-east-1:123456789012:mapRun:m/l:x"))
+	f.Add(Encode("IOT", "eu-west-1", "job", "thing", ""))
+	f.Add("")
+	f.Add("MQ")
+	f.Add("MR8")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := Decode(s)
+		if err != nil {
+			return
+		}
+		if again := Encode(id.Service, id.Region, id.Keys...); again != s {
+			t.Fatalf("accepted %q, which encodes back as %q", s, again)
+		}
+	})
+}

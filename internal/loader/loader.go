@@ -4,11 +4,11 @@
 // Loaders live for one request, so identical keys in a request cost one
 // call: the state machine shared by 100 map runs is described once, and two
 // aliased fields asking for the same page share one list call. What they
-// share across requests is held by the Factory: a bound on concurrent calls
-// per service, a token bucket per AWS operation, and an LRU of the details
-// of executions that will never change (see each source's Final rule: a
+// share across requests is held by the Factory: an LRU of the details of
+// executions that will never change (see each source's Final rule: a
 // failed Step Functions run, which can be redriven for 14 days, is not
-// final until then). Errors are never cached.
+// final until then). Errors are never cached. The bounds on AWS calls
+// (concurrency, rate, the request's budget) are the upstream gate's.
 package loader
 
 import (
@@ -21,20 +21,15 @@ import (
 
 	"github.com/graph-gophers/dataloader/v7"
 	lru "github.com/hashicorp/golang-lru/v2"
-	"golang.org/x/time/rate"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
-// Config configures what loaders share across requests.
+// Config configures what loaders share across requests. (The bounds of
+// AWS calls, concurrency and rate, are the upstream gate's, which every SDK
+// call goes through.)
 type Config struct {
-	// Concurrency bounds the AWS detail calls in flight per service, across
-	// requests (default 16).
-	Concurrency int
-	// Limits are token buckets per "service.Operation"; an operation with no
-	// entry is not limited client-side.
-	Limits map[string]Limit
 	// CacheSize is how many terminal details are kept across requests
 	// (0: no cache).
 	CacheSize int
@@ -48,23 +43,12 @@ type Config struct {
 type Factory struct {
 	unshared bool
 	src      *source.Source
-	sems     map[string]chan struct{}
-	limiters map[string]*rate.Limiter
 	cache    *lru.Cache[cacheKey, any] // nil when CacheSize is 0
 }
 
 // NewFactory returns a Factory making loaders whose AWS calls go through src.
 func NewFactory(src *source.Source, cfg Config) *Factory {
-	if cfg.Concurrency < 1 {
-		cfg.Concurrency = 16
-	}
-	f := &Factory{unshared: cfg.Unshared, src: src, sems: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}}
-	for _, svc := range []string{"lambda", "imagebuilder", "stepfunctions", "iot", "transfer"} {
-		f.sems[svc] = make(chan struct{}, cfg.Concurrency)
-	}
-	for op, l := range cfg.Limits {
-		f.limiters[op] = rate.NewLimiter(rate.Limit(l.PerSecond), l.Burst)
-	}
+	f := &Factory{unshared: cfg.Unshared, src: src}
 	if cfg.CacheSize > 0 && !cfg.Unshared {
 		f.cache, _ = lru.New[cacheKey, any](cfg.CacheSize)
 	}
@@ -131,7 +115,7 @@ func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.L
 						out[i] = &dataloader.Result[V]{Error: apperr.New(apperr.Internal, "internal error")}
 					}
 				}()
-				v, err := callAWS(ctx, f, d.service, opKey, func(ctx context.Context) (V, error) { return d.fetch(ctx, k) })
+				v, err := d.fetch(ctx, k)
 				if err == nil && d.terminal != nil && f.cache != nil && d.terminal(v) {
 					f.cache.Add(cacheKey{opKey, k}, v)
 				}
@@ -148,53 +132,3 @@ func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.L
 	return dataloader.NewBatchedLoader(batch, opts...)
 }
 
-// callAWS runs one AWS call under the operation's token bucket and the
-// service's concurrency bound, in that order (a call waiting for its bucket
-// holds no slot that other operations need). A call the bucket cannot serve
-// within maxRateWait is THROTTLED, with retryAfter.
-func callAWS[V any](ctx context.Context, f *Factory, service, opKey string, call func(context.Context) (V, error)) (V, error) {
-	var zero V
-	if l := f.limiters[opKey]; l != nil {
-		if wait, ok := waitTurn(ctx, l); !ok {
-			if ctx.Err() != nil {
-				return zero, apperr.New(apperr.RequestTimeout, "%s did not start before the request's deadline", opKey)
-			}
-			return zero, &apperr.Error{Code: apperr.Throttled, Service: service, RetryAfter: wait,
-				Message: "the gateway's rate limit for " + opKey + " is exhausted; retry later"}
-		}
-	}
-	select {
-	case f.sems[service] <- struct{}{}:
-		defer func() { <-f.sems[service] }()
-	case <-ctx.Done():
-		return zero, apperr.New(apperr.RequestTimeout, "%s did not start before the request's deadline", opKey)
-	}
-	return call(ctx)
-}
-
-// maxRateWait is the longest a call waits for its token bucket; a call
-// that would wait longer fails at once as THROTTLED.
-const maxRateWait = 5 * time.Second
-
-// waitTurn takes a token from l, waiting up to maxRateWait for it. When it
-// cannot, it returns false and how long the wait would have been.
-func waitTurn(ctx context.Context, l *rate.Limiter) (time.Duration, bool) {
-	r := l.Reserve()
-	d := r.Delay()
-	if !r.OK() || d > maxRateWait {
-		r.Cancel()
-		return d.Round(time.Second), false
-	}
-	if d == 0 {
-		return 0, true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return 0, true
-	case <-ctx.Done():
-		r.Cancel()
-		return 0, false
-	}
-}

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"hash/fnv"
 	"strconv"
+	"strings"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 )
@@ -124,8 +125,8 @@ var errMalformed = errors.New("malformed")
 // anything Encode did not make, under one of the keys, for fp and
 // len(maxPages) listings.
 func (s *Sealer) Decode(cursor, fp string, maxPages []int) ([]Position, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(raw) <= macLen {
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(cursor)
+	if err != nil || len(raw) <= macLen || strings.ContainsAny(cursor, "\r\n") { // the decoder skips line breaks
 		return nil, invalidCursor("not a cursor issued by this API")
 	}
 	content, sum := raw[:len(raw)-macLen], raw[len(raw)-macLen:]

@@ -51,6 +51,13 @@ func (c call) translate(err error) error {
 	if err == nil {
 		return nil
 	}
+	var own *apperr.Error
+	if errors.As(err, &own) { // the upstream gate's (rate limit, deadline, budget)
+		if own.Service == "" {
+			own.Service = c.service
+		}
+		return own
+	}
 	out := &apperr.Error{Code: apperr.Upstream, Service: c.service, Err: err}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {

@@ -12,13 +12,30 @@ import (
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
+// imageBuilderService is EC2 Image Builder. AWS documents no API rates for
+// it; 10 at once, 5 a second is a conservative floor (comparable control
+// planes document 2 to 20 a second), the SDK's retries the backstop.
+var imageBuilderService = &Service{Name: "imagebuilder", SDKID: "imagebuilder", Operations: []Operation{
+	{"ListWorkflowExecutions", Limit{Burst: 10, PerSecond: 5}},
+	{"GetWorkflowExecution", Limit{Burst: 10, PerSecond: 5}},
+	{"ListWorkflowStepExecutions", Limit{Burst: 10, PerSecond: 5}},
+}}
+
 // imageBuilderMaxPage is ListWorkflowExecutions' largest page.
 const imageBuilderMaxPage = 25
 
 // WorkflowExecutions is the listing of the workflow executions of an EC2
-// Image Builder image build version, newest first, in the ARN's region.
-func (s *Source) WorkflowExecutions(imageBuildVersionArn string) relay.Listing[*model.ImageBuilderWorkflowExecution] {
-	region := s.region(ARNRegion(imageBuildVersionArn))
+// Image Builder image build version, newest first, in the ARN's region
+// (region, when given, must be that one). BAD_USER_INPUT for an ARN AWS
+// would refuse, a region not served, or a region that contradicts the ARN's.
+func (s *Source) WorkflowExecutions(region, imageBuildVersionArn string) (relay.Listing[*model.ImageBuilderWorkflowExecution], error) {
+	if err := imageBuildVersionArnName.check(imageBuildVersionArn); err != nil {
+		return relay.Listing[*model.ImageBuilderWorkflowExecution]{}, err
+	}
+	region, err := s.regionOf(region, imageBuildVersionArn)
+	if err != nil {
+		return relay.Listing[*model.ImageBuilderWorkflowExecution]{}, err
+	}
 	client := s.imagebuilder.get(s.cfg, region)
 	return relay.Listing[*model.ImageBuilderWorkflowExecution]{
 		Fingerprint: relay.Fingerprint("imagebuilder", region, imageBuildVersionArn),
@@ -36,7 +53,7 @@ func (s *Source) WorkflowExecutions(imageBuildVersionArn string) relay.Listing[*
 			}
 			return page, nil
 		},
-	}
+	}, nil
 }
 
 func workflowExecution(region, imageBuildVersionArn string, it types.WorkflowExecutionMetadata) *model.ImageBuilderWorkflowExecution {
@@ -90,8 +107,11 @@ func parseDateTime(s *string) *time.Time {
 
 // WorkflowSteps is the listing of a workflow execution's steps, in order,
 // in the given region.
-func (s *Source) WorkflowSteps(region, workflowExecutionID string) relay.Listing[*model.ImageBuilderWorkflowStepExecution] {
-	region = s.region(region)
+func (s *Source) WorkflowSteps(region, workflowExecutionID string) (relay.Listing[*model.ImageBuilderWorkflowStepExecution], error) {
+	region, err := s.nameRegion(region, workflowExecutionIDName, workflowExecutionID)
+	if err != nil {
+		return relay.Listing[*model.ImageBuilderWorkflowStepExecution]{}, err
+	}
 	client := s.imagebuilder.get(s.cfg, region)
 	return relay.Listing[*model.ImageBuilderWorkflowStepExecution]{
 		Fingerprint: relay.Fingerprint("imagebuilder-steps", region, workflowExecutionID),
@@ -114,12 +134,15 @@ func (s *Source) WorkflowSteps(region, workflowExecutionID string) relay.Listing
 			}
 			return page, nil
 		},
-	}
+	}, nil
 }
 
 // GetWorkflowExecution gets a workflow execution by id, as its list item.
 func (s *Source) GetWorkflowExecution(ctx context.Context, region, workflowExecutionID string) (*model.ImageBuilderWorkflowExecution, error) {
-	region = s.region(region)
+	region, err := s.nameRegion(region, workflowExecutionIDName, workflowExecutionID)
+	if err != nil {
+		return nil, err
+	}
 	out, err := s.imagebuilder.get(s.cfg, region).GetWorkflowExecution(ctx, &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: &workflowExecutionID})
 	if err != nil {
 		return nil, call{"imagebuilder", "GetWorkflowExecution", "workflow execution " + workflowExecutionID, false}.translate(err)

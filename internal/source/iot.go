@@ -15,6 +15,16 @@ import (
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
+// iotService is IoT Core. Quotas: the AWS IoT Jobs and registry API rates
+// of the IoT developer guide's throttling limits (10 a second for the jobs
+// APIs, 350 for DescribeThing; Service Quotas L-0EF0F5EE).
+var iotService = &Service{Name: "iot", SDKID: "IoT", Operations: []Operation{
+	{"ListJobExecutionsForJob", Limit{Burst: 10, PerSecond: 10}},
+	{"DescribeJobExecution", Limit{Burst: 10, PerSecond: 10}},
+	{"DescribeJob", Limit{Burst: 10, PerSecond: 10}},
+	{"DescribeThing", Limit{Burst: 350, PerSecond: 350}},
+}}
+
 // iotMaxPage is ListJobExecutionsForJob's largest page.
 const iotMaxPage = 250
 
@@ -27,8 +37,13 @@ var iotTerminal = map[types.JobExecutionStatus]bool{
 
 // JobExecutions is the listing of an IoT job's executions, newest first,
 // optionally only those with a status (the filter goes to AWS).
-func (s *Source) JobExecutions(region, jobID, status string) relay.Listing[*model.IoTJobExecution] {
-	region = s.region(region)
+//
+// BAD_USER_INPUT for a job id AWS would refuse or a region not served.
+func (s *Source) JobExecutions(region, jobID, status string) (relay.Listing[*model.IoTJobExecution], error) {
+	region, err := s.nameRegion(region, iotJobID, jobID)
+	if err != nil {
+		return relay.Listing[*model.IoTJobExecution]{}, err
+	}
 	client := s.iot.get(s.cfg, region)
 	return relay.Listing[*model.IoTJobExecution]{
 		Fingerprint: relay.Fingerprint("iot", region, jobID, status),
@@ -46,7 +61,7 @@ func (s *Source) JobExecutions(region, jobID, status string) relay.Listing[*mode
 			}
 			return page, nil
 		},
-	}
+	}, nil
 }
 
 // ThingName returns the thing name of an IoT thing ARN
@@ -122,7 +137,14 @@ func (s *Source) DescribeJobExecution(ctx context.Context, k JobExecutionKey) (*
 	if k.ExecutionNumber != 0 {
 		in.ExecutionNumber = &k.ExecutionNumber
 	}
-	out, err := s.iot.get(s.cfg, s.region(k.Region)).DescribeJobExecution(ctx, in)
+	region, err := s.nameRegion(k.Region, iotJobID, k.JobID)
+	if err == nil {
+		err = iotThingName.check(k.ThingName)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.iot.get(s.cfg, region).DescribeJobExecution(ctx, in)
 	if err != nil {
 		return nil, call{"iot", "DescribeJobExecution", "execution of job " + k.JobID + " on thing " + k.ThingName, false}.translate(err)
 	}
@@ -131,7 +153,7 @@ func (s *Source) DescribeJobExecution(ctx context.Context, k JobExecutionKey) (*
 		return nil, apperr.New(apperr.NotFound, "execution of job %s on thing %s not found", k.JobID, k.ThingName)
 	}
 	d := &JobExecutionDetails{
-		Item: jobExecution(s.region(k.Region), k.JobID, types.JobExecutionSummaryForJob{ThingArn: e.ThingArn,
+		Item: jobExecution(region, k.JobID, types.JobExecutionSummaryForJob{ThingArn: e.ThingArn,
 			JobExecutionSummary: &types.JobExecutionSummary{Status: e.Status, QueuedAt: e.QueuedAt, StartedAt: e.StartedAt,
 				LastUpdatedAt: e.LastUpdatedAt, ExecutionNumber: e.ExecutionNumber}}),
 		ForceCanceled:                    e.ForceCanceled,
@@ -147,7 +169,11 @@ func (s *Source) DescribeJobExecution(ctx context.Context, k JobExecutionKey) (*
 
 // DescribeJob describes an IoT job.
 func (s *Source) DescribeJob(ctx context.Context, region, jobID string) (*model.IoTJob, error) {
-	out, err := s.iot.get(s.cfg, s.region(region)).DescribeJob(ctx, &iot.DescribeJobInput{JobId: &jobID})
+	region, err := s.nameRegion(region, iotJobID, jobID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.iot.get(s.cfg, region).DescribeJob(ctx, &iot.DescribeJobInput{JobId: &jobID})
 	if err != nil {
 		return nil, call{"iot", "DescribeJob", "job " + jobID, false}.translate(err)
 	}
@@ -161,7 +187,11 @@ func (s *Source) DescribeJob(ctx context.Context, region, jobID string) (*model.
 
 // DescribeThing describes an IoT thing.
 func (s *Source) DescribeThing(ctx context.Context, region, thingName string) (*model.IoTThing, error) {
-	out, err := s.iot.get(s.cfg, s.region(region)).DescribeThing(ctx, &iot.DescribeThingInput{ThingName: &thingName})
+	region, err := s.nameRegion(region, iotThingName, thingName)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.iot.get(s.cfg, region).DescribeThing(ctx, &iot.DescribeThingInput{ThingName: &thingName})
 	if err != nil {
 		return nil, call{"iot", "DescribeThing", "thing " + thingName, false}.translate(err)
 	}

@@ -11,9 +11,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/gid"
 	"github.com/execgraph/execgraph/internal/relay"
 )
+
+// lambdaService is Lambda durable functions. AWS documents no rate for the
+// durable-execution APIs (Service Quotas names them: L-6A3611ED,
+// L-9B52FC60, without values); Lambda's control plane as a whole is 15
+// requests a second (docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+var lambdaService = &Service{Name: "lambda", SDKID: "Lambda", Operations: []Operation{
+	{"ListDurableExecutionsByFunction", Limit{Burst: 15, PerSecond: 15}},
+	{"GetDurableExecution", Limit{Burst: 15, PerSecond: 15}},
+}}
 
 // lambdaMaxPage is ListDurableExecutionsByFunction's largest page.
 const lambdaMaxPage = 1000
@@ -29,6 +39,31 @@ type LambdaFilter struct {
 	StartedAfter         *time.Time
 	StartedBefore        *time.Time
 	ReverseOrder         bool
+}
+
+// lambdaMaxStatuses is how many statuses ListDurableExecutionsByFunction
+// takes.
+const lambdaMaxStatuses = 10
+
+// check checks the filters against AWS's constraints.
+func (f LambdaFilter) check() error {
+	if err := checkFunctionName(f.FunctionName); err != nil {
+		return err
+	}
+	if f.Qualifier != "" {
+		if err := qualifier.check(f.Qualifier); err != nil {
+			return err
+		}
+	}
+	if f.DurableExecutionName != "" {
+		if err := durableExecutionName.check(f.DurableExecutionName); err != nil {
+			return err
+		}
+	}
+	if n := len(slices.Compact(slices.Sorted(slices.Values(f.Statuses)))); n > lambdaMaxStatuses {
+		return apperr.New(apperr.BadUserInput, "statuses: AWS takes at most %d, got %d", lambdaMaxStatuses, n)
+	}
+	return nil
 }
 
 // fingerprint names the listing and every filter, in a canonical form
@@ -50,10 +85,16 @@ func (f LambdaFilter) fingerprint(region string) string {
 // DurableExecutions is the listing of a Lambda function's durable
 // executions: newest first, oldest first with ReverseOrder (as the current
 // Lambda API model documents it).
-func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDurableExecution] {
-	region := s.region(f.Region)
-	if f.Region == "" {
-		region = s.region(ARNRegion(f.FunctionName))
+//
+// BAD_USER_INPUT for an argument AWS would refuse, a region not served, or
+// a region that contradicts the function ARN's.
+func (s *Source) DurableExecutions(f LambdaFilter) (relay.Listing[*model.LambdaDurableExecution], error) {
+	if err := f.check(); err != nil {
+		return relay.Listing[*model.LambdaDurableExecution]{}, err
+	}
+	region, err := s.regionOf(f.Region, f.FunctionName)
+	if err != nil {
+		return relay.Listing[*model.LambdaDurableExecution]{}, err
 	}
 	client := s.lambda.get(s.cfg, region)
 	in := lambda.ListDurableExecutionsByFunctionInput{
@@ -90,7 +131,7 @@ func (s *Source) DurableExecutions(f LambdaFilter) relay.Listing[*model.LambdaDu
 			}
 			return page, nil
 		},
-	}
+	}, nil
 }
 
 func durableExecution(region string, it types.Execution) *model.LambdaDurableExecution {
@@ -138,11 +179,15 @@ func (d *DurableExecutionDetails) Terminal() bool { return d.terminal }
 
 // GetDurableExecution gets a durable execution in the region of its ARN.
 func (s *Source) GetDurableExecution(ctx context.Context, arn string) (*DurableExecutionDetails, error) {
-	out, err := s.lambda.get(s.cfg, s.region(ARNRegion(arn))).GetDurableExecution(ctx, &lambda.GetDurableExecutionInput{DurableExecutionArn: &arn})
+	region, err := s.arnRegion(durableExecutionArn, arn)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.lambda.get(s.cfg, region).GetDurableExecution(ctx, &lambda.GetDurableExecutionInput{DurableExecutionArn: &arn})
 	if err != nil {
 		return nil, call{"lambda", "GetDurableExecution", "durable execution " + arn, false}.translate(err)
 	}
-	item := durableExecution(s.region(ARNRegion(arn)), types.Execution{DurableExecutionArn: out.DurableExecutionArn,
+	item := durableExecution(region, types.Execution{DurableExecutionArn: out.DurableExecutionArn,
 		DurableExecutionName: out.DurableExecutionName, FunctionArn: out.FunctionArn, StartTimestamp: out.StartTimestamp,
 		EndTimestamp: out.EndTimestamp, Status: out.Status})
 	if c := out.DurableConfig; c != nil {

@@ -4,7 +4,6 @@
 package source
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 
@@ -19,9 +18,11 @@ import (
 )
 
 // Source lists executions through SDK clients, one per service and region,
-// each created on first use and reused.
+// each created on first use and reused. Only the regions of its Regions
+// get a client, so there are at most five clients a region.
 type Source struct {
-	cfg aws.Config // the base configuration; its Region is the default region
+	cfg     aws.Config // the base configuration; its Region is the default region
+	regions Regions
 
 	lambda       perRegion[*lambda.Client]
 	imagebuilder perRegion[*imagebuilder.Client]
@@ -31,10 +32,11 @@ type Source struct {
 }
 
 // New returns a Source whose clients use cfg (credentials, endpoint, retryer),
-// each with its own region.
-func New(cfg aws.Config) *Source {
+// each with its own region, one of regions.
+func New(cfg aws.Config, regions Regions) *Source {
 	return &Source{
 		cfg:          cfg,
+		regions:      regions,
 		lambda:       perRegion[*lambda.Client]{new: func(c aws.Config) *lambda.Client { return lambda.NewFromConfig(c) }},
 		imagebuilder: perRegion[*imagebuilder.Client]{new: func(c aws.Config) *imagebuilder.Client { return imagebuilder.NewFromConfig(c) }},
 		sfn:          perRegion[*sfn.Client]{new: func(c aws.Config) *sfn.Client { return sfn.NewFromConfig(c) }},
@@ -46,12 +48,30 @@ func New(cfg aws.Config) *Source {
 // DefaultRegion is the region of listings addressed by name.
 func (s *Source) DefaultRegion() string { return s.cfg.Region }
 
-// region returns the region to use: the one given, else the default.
-func (s *Source) region(r string) string {
-	if r == "" {
-		return s.cfg.Region
+// regionOf resolves the region of a resource: the region asked for, else
+// the region of its ARN (arn: "" for a resource named otherwise), else the
+// default. BAD_USER_INPUT when that region is not served, or when the one
+// asked for contradicts the ARN's.
+func (s *Source) regionOf(asked, arn string) (string, error) {
+	fromARN := ARNRegion(arn)
+	r := asked
+	switch {
+	case asked != "" && fromARN != "" && asked != fromARN:
+		return "", apperr.New(apperr.BadUserInput, "region %s contradicts the region %s of %s", apperr.Quote(asked), apperr.Quote(fromARN), apperr.Quote(arn))
+	case asked == "" && fromARN != "":
+		r = fromARN
+	case asked == "":
+		r = s.cfg.Region
 	}
-	return r
+	if err := s.regions.Check(r); err != nil {
+		return "", err
+	}
+	return r, nil
+}
+
+// ClientCount is how many SDK clients the Source made (for tests).
+func (s *Source) ClientCount() int {
+	return s.lambda.count() + s.imagebuilder.count() + s.sfn.count() + s.iot.count() + s.transfer.count()
 }
 
 // perRegion holds one client per region, created once.
@@ -61,6 +81,13 @@ type perRegion[C any] struct {
 	new     func(aws.Config) C
 }
 
+func (p *perRegion[C]) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.clients)
+}
+
+// get returns the client of a region, which regionOf resolved.
 func (p *perRegion[C]) get(cfg aws.Config, region string) C {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -81,24 +108,19 @@ func (p *perRegion[C]) get(cfg aws.Config, region string) C {
 // its region is malformed.
 func ARNRegion(s string) string {
 	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" || !regionPattern.MatchString(parts[3]) {
+	if len(parts) < 6 || parts[0] != "arn" || !regionShape.MatchString(parts[3]) {
 		return ""
 	}
 	return parts[3]
 }
 
-// regionPattern is the form of AWS region names (us-east-1, us-gov-west-1,
-// eu-central-2, cn-north-1).
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
-
-// CheckRegion returns BAD_USER_INPUT for a region that is not of the form of
-// AWS region names ("" is the default region, and fine). Regions reach SDK
-// clients, one per region, only through it.
-func CheckRegion(r string) error {
-	if r != "" && !regionPattern.MatchString(r) {
-		return apperr.New(apperr.BadUserInput, "region %q is not an AWS region name", r)
+// CheckRegion returns BAD_USER_INPUT for a region that is not served ("" is
+// the default region, and fine).
+func (s *Source) CheckRegion(r string) error {
+	if r == "" {
+		return nil
 	}
-	return nil
+	return s.regions.Check(r)
 }
 
 // token returns a pointer to a non-empty token, nil for the first page.

@@ -13,13 +13,32 @@ import (
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
+// sfnService is Step Functions. Quotas: "API action throttling" in
+// docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+// (DescribeExecution's are those of most regions; us-east-1, us-west-2 and
+// eu-west-1 allow 300/15).
+var sfnService = &Service{Name: "stepfunctions", SDKID: "SFN", Operations: []Operation{
+	{"ListMapRuns", Limit{Burst: 100, PerSecond: 1}},
+	{"DescribeMapRun", Limit{Burst: 200, PerSecond: 1}},
+	{"DescribeExecution", Limit{Burst: 250, PerSecond: 10}},
+	{"DescribeStateMachine", Limit{Burst: 200, PerSecond: 20}},
+}}
+
 // sfnMaxPage is ListMapRuns' largest page.
 const sfnMaxPage = 1000
 
 // MapRuns is the listing of the Distributed Map runs of a Step Functions
-// execution, newest first, in the region of the execution's ARN.
-func (s *Source) MapRuns(executionArn string) relay.Listing[*model.StepFunctionsMapRun] {
-	region := s.region(ARNRegion(executionArn))
+// execution, newest first, in the region of the execution's ARN (region,
+// when given, must be that one). BAD_USER_INPUT for an ARN AWS would refuse,
+// a region not served, or a region that contradicts the ARN's.
+func (s *Source) MapRuns(region, executionArn string) (relay.Listing[*model.StepFunctionsMapRun], error) {
+	if err := sfnExecutionArn.check(executionArn); err != nil {
+		return relay.Listing[*model.StepFunctionsMapRun]{}, err
+	}
+	region, err := s.regionOf(region, executionArn)
+	if err != nil {
+		return relay.Listing[*model.StepFunctionsMapRun]{}, err
+	}
 	client := s.sfn.get(s.cfg, region)
 	return relay.Listing[*model.StepFunctionsMapRun]{
 		Fingerprint: relay.Fingerprint("stepfunctions", region, executionArn),
@@ -36,7 +55,7 @@ func (s *Source) MapRuns(executionArn string) relay.Listing[*model.StepFunctions
 			}
 			return page, nil
 		},
-	}
+	}, nil
 }
 
 // mapRun maps a list item. The listing has no status: it stays null here.
@@ -76,11 +95,14 @@ func (d *MapRunDetails) Terminal() bool { return d.terminal }
 
 // DescribeMapRun describes a map run in the region of its ARN.
 func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunDetails, error) {
-	out, err := s.sfn.get(s.cfg, s.region(ARNRegion(mapRunArn))).DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRunArn})
+	region, err := s.arnRegion(sfnMapRunArn, mapRunArn)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.sfn.get(s.cfg, region).DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRunArn})
 	if err != nil {
 		return nil, call{"stepfunctions", "DescribeMapRun", "map run " + mapRunArn, false}.translate(err)
 	}
-	region := s.region(ARNRegion(mapRunArn))
 	item := mapRun(region, types.MapRunListItem{ExecutionArn: out.ExecutionArn, MapRunArn: out.MapRunArn, StartDate: out.StartDate,
 		StopDate: out.StopDate, StateMachineArn: stateMachineOf(deref(out.ExecutionArn))})
 	item.Status = Normalize(model.ExecutionServiceStepfunctions, string(out.Status))
@@ -127,7 +149,11 @@ func mapRunCounts(c *types.MapRunItemCounts) *model.StepFunctionsMapRunCounts {
 // DescribeExecution describes a Step Functions execution in the region of
 // its ARN; an execution that is not RUNNING never changes again.
 func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*model.StepFunctionsExecution, error) {
-	out, err := s.sfn.get(s.cfg, s.region(ARNRegion(executionArn))).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &executionArn})
+	region, err := s.arnRegion(sfnExecutionArn, executionArn)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.sfn.get(s.cfg, region).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &executionArn})
 	if err != nil {
 		return nil, call{"stepfunctions", "DescribeExecution", "execution " + executionArn, false}.translate(err)
 	}
@@ -144,7 +170,11 @@ func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*m
 
 // DescribeStateMachine describes a state machine in the region of its ARN.
 func (s *Source) DescribeStateMachine(ctx context.Context, stateMachineArn string) (*model.StepFunctionsStateMachine, error) {
-	out, err := s.sfn.get(s.cfg, s.region(ARNRegion(stateMachineArn))).DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &stateMachineArn})
+	region, err := s.arnRegion(sfnStateMachineArn, stateMachineArn)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.sfn.get(s.cfg, region).DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &stateMachineArn})
 	if err != nil {
 		return nil, call{"stepfunctions", "DescribeStateMachine", "state machine " + stateMachineArn, false}.translate(err)
 	}

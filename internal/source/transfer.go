@@ -12,13 +12,25 @@ import (
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
+// transferService is Transfer Family. AWS documents no API rates for it;
+// 10 at once, 5 a second is a conservative floor.
+var transferService = &Service{Name: "transfer", SDKID: "Transfer", Operations: []Operation{
+	{"ListExecutions", Limit{Burst: 10, PerSecond: 5}},
+	{"DescribeExecution", Limit{Burst: 10, PerSecond: 5}},
+	{"DescribeWorkflow", Limit{Burst: 10, PerSecond: 5}},
+}}
+
 // transferMaxPage is ListExecutions' largest page.
 const transferMaxPage = 1000
 
 // TransferExecutions is the listing of a Transfer Family workflow's
 // in-progress executions, newest created first. AWS reports no times.
-func (s *Source) TransferExecutions(region, workflowID string) relay.Listing[*model.TransferExecution] {
-	region = s.region(region)
+// BAD_USER_INPUT for a workflow id AWS would refuse or a region not served.
+func (s *Source) TransferExecutions(region, workflowID string) (relay.Listing[*model.TransferExecution], error) {
+	region, err := s.nameRegion(region, transferWorkflowID, workflowID)
+	if err != nil {
+		return relay.Listing[*model.TransferExecution]{}, err
+	}
 	client := s.transfer.get(s.cfg, region)
 	return relay.Listing[*model.TransferExecution]{
 		Fingerprint: relay.Fingerprint("transfer", region, workflowID),
@@ -36,7 +48,7 @@ func (s *Source) TransferExecutions(region, workflowID string) relay.Listing[*mo
 			}
 			return page, nil
 		},
-	}
+	}, nil
 }
 
 func transferExecution(region, workflowID string, it types.ListedExecution) *model.TransferExecution {
@@ -81,7 +93,14 @@ type TransferExecutionDetails struct {
 
 // DescribeTransferExecution describes an in-progress workflow execution.
 func (s *Source) DescribeTransferExecution(ctx context.Context, region, workflowID, executionID string) (*TransferExecutionDetails, error) {
-	out, err := s.transfer.get(s.cfg, s.region(region)).DescribeExecution(ctx, &transfer.DescribeExecutionInput{WorkflowId: &workflowID, ExecutionId: &executionID})
+	region, err := s.nameRegion(region, transferWorkflowID, workflowID)
+	if err == nil {
+		err = transferExecutionID.check(executionID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.transfer.get(s.cfg, region).DescribeExecution(ctx, &transfer.DescribeExecutionInput{WorkflowId: &workflowID, ExecutionId: &executionID})
 	if err != nil {
 		return nil, call{"transfer", "DescribeExecution", "execution " + executionID + " of workflow " + workflowID, false}.translate(err)
 	}
@@ -90,7 +109,7 @@ func (s *Source) DescribeTransferExecution(ctx context.Context, region, workflow
 		return nil, apperr.New(apperr.NotFound, "execution %s of workflow %s not found", executionID, workflowID)
 	}
 	d := &TransferExecutionDetails{}
-	d.Item = transferExecution(s.region(region), workflowID, types.ListedExecution{ExecutionId: e.ExecutionId,
+	d.Item = transferExecution(region, workflowID, types.ListedExecution{ExecutionId: e.ExecutionId,
 		InitialFileLocation: e.InitialFileLocation, ServiceMetadata: e.ServiceMetadata, Status: e.Status})
 	d.ExecutionRole = e.ExecutionRole
 	if p := e.PosixProfile; p != nil {
@@ -122,7 +141,11 @@ func stepResults(steps []types.ExecutionStepResult) []*model.TransferExecutionSt
 
 // DescribeWorkflow describes a Transfer Family workflow.
 func (s *Source) DescribeWorkflow(ctx context.Context, region, workflowID string) (*model.TransferWorkflow, error) {
-	out, err := s.transfer.get(s.cfg, s.region(region)).DescribeWorkflow(ctx, &transfer.DescribeWorkflowInput{WorkflowId: &workflowID})
+	region, err := s.nameRegion(region, transferWorkflowID, workflowID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.transfer.get(s.cfg, region).DescribeWorkflow(ctx, &transfer.DescribeWorkflowInput{WorkflowId: &workflowID})
 	if err != nil {
 		return nil, call{"transfer", "DescribeWorkflow", "workflow " + workflowID, false}.translate(err)
 	}
