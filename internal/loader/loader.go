@@ -131,4 +131,3 @@ func newLoader[K comparable, V any](f *Factory, d describer[K, V]) *dataloader.L
 	}
 	return dataloader.NewBatchedLoader(batch, opts...)
 }
-

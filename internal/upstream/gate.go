@@ -35,7 +35,7 @@ type Config struct {
 
 // Gate is the shared bound of every SDK call.
 type Gate struct {
-	slots    map[string]chan struct{}  // by service name
+	slots    map[string]chan struct{} // by service name
 	limiters map[string]*rate.Limiter // by "service.Operation"
 }
 
