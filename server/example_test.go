@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/execgraph/execgraph/graph"
 )
@@ -15,7 +16,7 @@ func TestExampleQueryIsValid(t *testing.T) {
 	m := startGateway(t)
 	manifest := m.Emulator.Manifest()
 	for name, q := range map[string]string{"emulator": exampleQuery(&manifest), "aws": exampleQuery(nil)} {
-		if _, errs := gqlparser.LoadQuery(schema, q); len(errs) > 0 {
+		if _, errs := gqlparser.LoadQueryWithRules(schema, q, rules.NewDefaultRules()); len(errs) > 0 {
 			t.Errorf("%s example: %v", name, errs)
 		}
 		resp := post(t, m, q, nil)
