@@ -85,6 +85,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.EmulatorAddr, "emulator-addr", "127.0.0.1:4566", "`host:port` of the built-in emulator (-backend emulator)")
 	fs.Uint64Var(&c.EmulatorSeed, "emulator-seed", 1, "seed of the emulator's generated data")
 	durationVar(fs, &c.EmulatorTokenTTL, "emulator-token-ttl", 24*time.Hour, "lifetime of the emulator's pagination tokens")
+	c.EmulatorLambda = awsemu.LambdaNewestFirst
 	fs.Var(&c.EmulatorLambda, "emulator-lambda-order", `the emulator's reading of ListDurableExecutionsByFunction: "newest-first" (the Go SDK model: newest first, every version) or "oldest-first" (the service's first documentation: oldest first, $LATEST only without a qualifier)`)
 	fs.StringVar(&c.Region, "region", "", "default AWS region of listings addressed by name (-backend aws: the SDK chain's; emulator: us-east-1)")
 	fs.StringVar(&regions, "regions", "", "regions a request may name, comma-separated (default: every AWS region of the built-in table)")
@@ -201,6 +202,13 @@ func (c *Config) check(introspection string) error {
 			return nil
 		},
 		c.checkAuth,
+		func() error {
+			_, err := source.NewRegions(c.Regions, c.Region)
+			if err != nil && c.Region != "" {
+				return fmt.Errorf("-region: %w", err)
+			}
+			return err
+		},
 		func() error { _, err := c.limits(); return err },
 		c.checkOrigins,
 		c.checkHosts,

@@ -35,6 +35,10 @@ func TestFlagErrorsSayWhatToType(t *testing.T) {
 		{"request timeout past write timeout", []string{"-request-timeout", "2m"}, nil, []string{"-write-timeout"}},
 		{"stray argument", []string{"8080"}, nil, []string{"-addr"}},
 		{"bad introspection", []string{"-introspection", "maybe"}, nil, []string{"true or false"}},
+		{"region misspelled", []string{"-region", "us-est-1"}, nil, []string{"-region", "us-est-1", "-regions"}},
+		{"region outside -regions", []string{"-region", "eu-west-1", "-regions", "us-east-1"}, nil, []string{"eu-west-1"}},
+		{"malformed -regions", []string{"-regions", "us-east-1,moon"}, nil, []string{"moon"}},
+		{"unknown rate-limit operation", []string{"-rate-limits", "stepfunctions.ListMapRun=1/1"}, nil, []string{"stepfunctions.ListMapRuns"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseFlags(tc.args, func(k string) string { return tc.env[k] }, io.Discard)

@@ -119,7 +119,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		ln.Close()
 		m.closeBackground()
-		return fmt.Errorf("-regions: %w", err)
+		return err
 	}
 	src := source.New(sdk, regions)
 	m.src = src

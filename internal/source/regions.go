@@ -35,23 +35,27 @@ type Regions struct {
 }
 
 // NewRegions returns the regions named (default: every region of the
-// built-in table) plus the default region. A name that is not of the form
-// of AWS region names is an error.
+// built-in table). A name that is not of the form of AWS region names is an
+// error, and so is a default region that is not one of the set (a typo
+// such as us-est-1 is caught at start-up, not at the first request).
 func NewRegions(named []string, defaultRegion string) (Regions, error) {
 	names := slices.Clone(named)
 	if len(names) == 0 {
 		names = slices.Clone(knownRegions)
 	}
-	if defaultRegion != "" {
-		names = append(names, defaultRegion)
-	}
 	for _, n := range names {
 		if !regionShape.MatchString(n) {
-			return Regions{}, fmt.Errorf("%q is not an AWS region name (such as us-east-1)", n)
+			return Regions{}, fmt.Errorf("-regions: %q is not an AWS region name (such as us-east-1)", n)
 		}
 	}
 	slices.Sort(names)
-	return Regions{names: slices.Compact(names)}, nil
+	r := Regions{names: slices.Compact(names)}
+	if defaultRegion != "" {
+		if _, ok := slices.BinarySearch(r.names, defaultRegion); !ok {
+			return Regions{}, fmt.Errorf("region %q is not one of the regions served: check its spelling (such as us-east-1), or name it in -regions", defaultRegion)
+		}
+	}
+	return r, nil
 }
 
 // Check returns BAD_USER_INPUT for a region that is not one of the set.
