@@ -2,82 +2,65 @@ package resolvers
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/federate"
 	"github.com/execgraph/execgraph/internal/frontdoor"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
 // Pricing prices the schema's fields in upstream calls for the front door
-// (see frontdoor.Cost): a listing may make relay.FetchLimit list calls for
-// a page of first items; a field filled by a detail call makes one; node
-// and nodes one per id.
+// (see frontdoor.Cost), from the service registry: a service's listing (or
+// nested listing) may make relay.FetchLimit list calls for a page of first
+// items; a field a detail operation fills makes one call per item; node
+// one, nodes one per id; executions the sum of its listings.
+// source.CheckRegistry makes sure no resolved field is left unpriced.
 type Pricing struct{}
 
 var _ frontdoor.Pricing = Pricing{}
 
-// listingMaxPage is the largest upstream page of each listing field.
-var listingMaxPage = map[[2]string]int{
-	{"Query", "lambdaDurableExecutions"}:        1000,
-	{"Query", "imageBuilderWorkflowExecutions"}: 25,
-	{"Query", "stepFunctionsMapRuns"}:           1000,
-	{"Query", "iotJobExecutions"}:               250,
-	{"Query", "transferExecutions"}:             1000,
-	{"ImageBuilderWorkflowExecution", "steps"}:  25,
-}
-
-// detailFields are the fields filled by one detail call per item.
-var detailFields = map[string][]string{
-	"StepFunctionsMapRun": {"status", "nativeStatus", "itemCounts", "executionCounts", "maxConcurrency", "toleratedFailurePercentage",
-		"toleratedFailureCount", "redriveCount", "redriveDate", "stateMachine", "execution"},
-	"IoTJobExecution":        {"statusDetails", "forceCanceled", "versionNumber", "approximateSecondsBeforeTimedOut", "job", "thing"},
-	"LambdaDurableExecution": {"inputPayload", "result", "error", "version"},
-	"TransferExecution":      {"executionRole", "posixProfile", "loggingConfiguration", "results", "workflow"},
-}
-
-// sourceMaxPage is the largest page of each service's listing, by the
-// field of ExecutionSourceInput that names it.
-var sourceMaxPage = map[string]struct {
-	svc     model.ExecutionService
-	maxPage int
-}{
-	"lambdaFunctionName":        {model.ExecutionServiceLambda, 1000},
-	"imageBuildVersionArn":      {model.ExecutionServiceImagebuilder, 25},
-	"stepFunctionsExecutionArn": {model.ExecutionServiceStepfunctions, 1000},
-	"iotJobId":                  {model.ExecutionServiceIot, 250},
-	"transferWorkflowId":        {model.ExecutionServiceTransfer, 1000},
-}
-
 func (Pricing) Price(parent, field string, args map[string]any) frontdoor.Price {
-	if p, ok := listingMaxPage[[2]string{parent, field}]; ok {
-		first := pageSize(args)
-		return frontdoor.Price{Calls: relay.FetchLimit(first, p), Items: first}
-	}
-	for _, f := range detailFields[parent] {
-		if f == field {
-			return frontdoor.Price{Calls: 1, Items: -1}
+	for _, s := range source.Services {
+		if parent == "Query" && field == s.Listing {
+			return listingPrice(args, s.MaxPage)
+		}
+		for _, n := range s.Nested {
+			if parent == n.Type && field == n.Field {
+				return listingPrice(args, n.MaxPage)
+			}
+		}
+		for _, d := range s.Details {
+			if parent == d.Type && slices.Contains(d.Fields, field) {
+				return frontdoor.Price{Calls: 1, Items: -1}
+			}
 		}
 	}
-	if parent != "Query" {
-		return frontdoor.Price{Items: -1}
-	}
-	switch field {
-	case "node":
-		return frontdoor.Price{Calls: 1, Items: -1}
-	case "nodes":
-		ids, _ := args["ids"].([]any)
-		return frontdoor.Price{Calls: len(ids), Items: len(ids)}
-	case "executions":
-		return executionsPrice(args)
+	if parent == "Query" {
+		switch field {
+		case "node":
+			return frontdoor.Price{Calls: 1, Items: -1}
+		case "nodes":
+			ids, _ := args["ids"].([]any)
+			n := min(len(ids), federate.MaxIDs)
+			return frontdoor.Price{Calls: n, Items: n}
+		case "executions":
+			return executionsPrice(args)
+		}
 	}
 	return frontdoor.Price{Items: -1}
 }
 
+func listingPrice(args map[string]any, maxPage int) frontdoor.Price {
+	first := pageSize(args)
+	return frontdoor.Price{Calls: relay.FetchLimit(first, maxPage), Items: first}
+}
+
 // executionsPrice is the price of a merge: each of its listings may fetch
-// relay.FetchLimit pages (an IoT source filtered on statuses is one
-// listing per IoT status), and a status filter on map runs describes each
-// map run read.
+// relay.FetchLimit pages (a service filtered per status is one listing per
+// native status asked), and a status filter on a service whose listing has
+// no status describes each item read.
 func executionsPrice(args map[string]any) frontdoor.Price {
 	first := pageSize(args)
 	var statuses []model.ExecutionStatus
@@ -89,21 +72,31 @@ func executionsPrice(args map[string]any) frontdoor.Price {
 	}
 	calls := 0
 	sources, _ := args["sources"].([]any)
-	for _, s := range sources {
-		in, _ := s.(map[string]any)
-		for name, v := range in {
-			svc, ok := sourceMaxPage[name]
-			if !ok || v == nil {
+	for _, in := range sources[:min(len(sources), federate.MaxResources)] {
+		fields, _ := in.(map[string]any)
+		for name, v := range fields {
+			s := source.ServiceByInput(name)
+			if s == nil || v == nil {
 				continue
 			}
-			listings := 1
-			if len(statuses) > 0 {
-				listings = len(source.NativeStatuses(svc.svc, statuses))
-				if svc.svc == model.ExecutionServiceStepfunctions {
-					calls += relay.FetchLimit(first, svc.maxPage) * min(max(first, 1), svc.maxPage)
+			pages := relay.FetchLimit(first, s.MaxPage)
+			if len(statuses) == 0 {
+				calls += pages
+				continue
+			}
+			natives := len(s.NativeStatuses(statuses))
+			switch s.Filter {
+			case source.FilterPerStatus:
+				calls += natives * pages
+			case source.FilterByDescribe:
+				if natives > 0 {
+					calls += pages + pages*min(max(first, 1), s.MaxPage)
+				}
+			default:
+				if natives > 0 {
+					calls += pages
 				}
 			}
-			calls += listings * relay.FetchLimit(first, svc.maxPage)
 		}
 	}
 	return frontdoor.Price{Calls: calls, Items: first}

@@ -1,18 +1,19 @@
 // Package resolvers holds execgraph's thin GraphQL resolvers: they read the
-// arguments, ask a source listing for a page and map it to the schema's
-// connection types.
+// arguments, ask a service of the registry (source.Services) for a listing
+// or a loader for a detail, and map the result to the schema's types.
 package resolvers
 
 import (
 	"context"
+	"reflect"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/execgraph/execgraph/graph"
-
 	"github.com/execgraph/execgraph/graph/model"
-	"github.com/execgraph/execgraph/internal/loader"
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
@@ -23,19 +24,14 @@ type Resolver struct {
 	Cursors *relay.Sealer // seals and opens every cursor
 }
 
+// NewSchema returns the executable schema. Its price is not gqlgen's
+// complexity: the front door prices queries with Pricing.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return graph.NewExecutableSchema(graph.Config{Resolvers: r})
+}
+
 // defaultFirst is the page size when the client gives none.
 const defaultFirst = 20
-
-// page returns one Relay page of a listing, its upstream pages shared
-// within the request (see loader.Shared).
-// page is the page of a listing the source built, or the source's refusal
-// of its arguments (lerr).
-func page[T any](ctx context.Context, s *relay.Sealer, l relay.Listing[T], lerr error, first *int, after *string) (relay.Connection[T], error) {
-	if lerr != nil {
-		return relay.Connection[T]{}, lerr
-	}
-	return loader.Shared(ctx, l).Page(ctx, s, firstOr(first), after)
-}
 
 // firstOr is the page size asked for, or the default.
 func firstOr(first *int) int {
@@ -43,6 +39,49 @@ func firstOr(first *int) int {
 		return defaultFirst
 	}
 	return *first
+}
+
+// listing is the connection page of a service's listing of one resource,
+// as the schema's connection type C (such as *model.StepFunctionsMapRunConnection).
+// Its upstream pages are shared within the request.
+func listing[C any](ctx context.Context, r *Resolver, svc *source.Service, res source.Resource, first *int, after *string) (*C, error) {
+	ls, err := svc.List(r.Source, res)
+	if err == nil && len(ls) != 1 { // a typed listing asks one status at most
+		err = apperr.New(apperr.Internal, "internal error")
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := source.Shared(ctx, ls[0]).Connection(ctx, r.Cursors, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	return connectionOf[C](c), nil
+}
+
+// connectionOf fills a schema connection type C (edges, nodes and
+// pageInfo, gqlgen's generated struct) from a connection page.
+func connectionOf[C, T any](c relay.Connection[T]) *C {
+	out := new(C)
+	v := reflect.ValueOf(out).Elem()
+	edges, nodes := v.FieldByName("Edges"), v.FieldByName("Nodes")
+	edgeType := edges.Type().Elem().Elem() // []*XEdge
+	edges.Set(reflect.MakeSlice(edges.Type(), len(c.Edges), len(c.Edges)))
+	nodes.Set(reflect.MakeSlice(nodes.Type(), len(c.Edges), len(c.Edges)))
+	for i, e := range c.Edges {
+		node := reflect.ValueOf(e.Node)
+		edge := reflect.New(edgeType)
+		edge.Elem().FieldByName("Cursor").SetString(e.Cursor)
+		edge.Elem().FieldByName("Node").Set(node)
+		edges.Index(i).Set(edge)
+		nodes.Index(i).Set(node)
+	}
+	v.FieldByName("PageInfo").Set(reflect.ValueOf(&model.PageInfo{
+		HasNextPage: c.PageInfo.HasNextPage,
+		StartCursor: c.PageInfo.StartCursor,
+		EndCursor:   c.PageInfo.EndCursor,
+	}))
+	return out
 }
 
 // detail waits for an item's details and picks one field of them. An error
@@ -56,27 +95,22 @@ func detail[D, F any](thunk dataloader.Thunk[D], pick func(D) F) (F, error) {
 	return pick(d), nil
 }
 
-// jobExecutionKey names an IoT job execution for DescribeJobExecution.
-func jobExecutionKey(e *model.IoTJobExecution) source.JobExecutionKey {
-	k := source.JobExecutionKey{Region: e.Region, JobID: e.JobID, ThingName: e.ThingName}
-	if s := e.JobExecutionSummary; s != nil && s.ExecutionNumber != nil {
-		k.ExecutionNumber = int64(*s.ExecutionNumber)
+// Resolved reports whether gqlgen's generated code asks a resolver for a
+// field of a type (the methods of its generated resolver interfaces): the
+// registry check prices every such field.
+func Resolved(typ, field string) bool {
+	root := reflect.TypeFor[graph.ResolverRoot]()
+	m, ok := root.MethodByName(typ)
+	if !ok {
+		return false
 	}
-	return k
-}
-
-// connection maps a relay page to a schema connection's parts.
-func connection[T, E any](c relay.Connection[T], edge func(cursor string, node T) E) (edges []E, nodes []T, info *model.PageInfo) {
-	edges, nodes = make([]E, 0, len(c.Edges)), make([]T, 0, len(c.Edges))
-	for _, e := range c.Edges {
-		edges = append(edges, edge(e.Cursor, e.Node))
-		nodes = append(nodes, e.Node)
+	iface := m.Type.Out(0)
+	for i := range iface.NumMethod() {
+		if strings.EqualFold(iface.Method(i).Name, field) {
+			return true
+		}
 	}
-	return edges, nodes, &model.PageInfo{
-		HasNextPage: c.PageInfo.HasNextPage,
-		StartCursor: c.PageInfo.StartCursor,
-		EndCursor:   c.PageInfo.EndCursor,
-	}
+	return false
 }
 
 func str(p *string) string {
@@ -86,8 +120,11 @@ func str(p *string) string {
 	return *p
 }
 
-// NewSchema returns the executable schema. Its price is not gqlgen's
-// complexity: the front door prices queries with Pricing.
-func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return graph.NewExecutableSchema(graph.Config{Resolvers: r})
+// enumNames are the names of enum values.
+func enumNames[E ~string](values []E) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }

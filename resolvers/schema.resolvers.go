@@ -13,90 +13,90 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/federate"
-	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 )
 
 // Steps is the resolver for the steps field.
 func (r *imageBuilderWorkflowExecutionResolver) Steps(ctx context.Context, obj *model.ImageBuilderWorkflowExecution, first *int, after *string) (*model.ImageBuilderWorkflowStepExecutionConnection, error) {
-	l, lerr := r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID)
-	c, err := page(ctx, r.Cursors, l, lerr, first, after)
+	l, err := r.Source.WorkflowSteps(obj.Region, obj.WorkflowExecutionID)
 	if err != nil {
 		return nil, err
 	}
-	edges, nodes, info := connection(c, func(cur string, n *model.ImageBuilderWorkflowStepExecution) *model.ImageBuilderWorkflowStepExecutionEdge {
-		return &model.ImageBuilderWorkflowStepExecutionEdge{Cursor: cur, Node: n}
-	})
-	return &model.ImageBuilderWorkflowStepExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	c, err := source.Shared(ctx, l).Connection(ctx, r.Cursors, firstOr(first), after)
+	if err != nil {
+		return nil, err
+	}
+	return connectionOf[model.ImageBuilderWorkflowStepExecutionConnection](c), nil
 }
 
 // StatusDetails is the resolver for the statusDetails field.
 func (r *ioTJobExecutionResolver) StatusDetails(ctx context.Context, obj *model.IoTJobExecution) ([]*model.KeyValue, error) {
-	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) []*model.KeyValue { return d.StatusDetails })
+	return detail(source.Load(ctx, source.DescribeJobExecution, source.JobExecutionKeyOf(obj)), func(d *source.JobExecutionDetails) []*model.KeyValue { return d.StatusDetails })
 }
 
 // ForceCanceled is the resolver for the forceCanceled field.
 func (r *ioTJobExecutionResolver) ForceCanceled(ctx context.Context, obj *model.IoTJobExecution) (*bool, error) {
-	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) *bool { return d.ForceCanceled })
+	return detail(source.Load(ctx, source.DescribeJobExecution, source.JobExecutionKeyOf(obj)), func(d *source.JobExecutionDetails) *bool { return d.ForceCanceled })
 }
 
 // VersionNumber is the resolver for the versionNumber field.
 func (r *ioTJobExecutionResolver) VersionNumber(ctx context.Context, obj *model.IoTJobExecution) (*int, error) {
-	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) *int { return d.VersionNumber })
+	return detail(source.Load(ctx, source.DescribeJobExecution, source.JobExecutionKeyOf(obj)), func(d *source.JobExecutionDetails) *int { return d.VersionNumber })
 }
 
 // ApproximateSecondsBeforeTimedOut is the resolver for the approximateSecondsBeforeTimedOut field.
 func (r *ioTJobExecutionResolver) ApproximateSecondsBeforeTimedOut(ctx context.Context, obj *model.IoTJobExecution) (*int, error) {
-	return detail(loader.For(ctx).JobExecution.Load(ctx, jobExecutionKey(obj)), func(d *source.JobExecutionDetails) *int { return d.ApproximateSecondsBeforeTimedOut })
+	return detail(source.Load(ctx, source.DescribeJobExecution, source.JobExecutionKeyOf(obj)), func(d *source.JobExecutionDetails) *int { return d.ApproximateSecondsBeforeTimedOut })
 }
 
 // Job is the resolver for the job field.
 func (r *ioTJobExecutionResolver) Job(ctx context.Context, obj *model.IoTJobExecution) (*model.IoTJob, error) {
-	return loader.For(ctx).Job.Load(ctx, loader.RegionKey{Region: obj.Region, ID: obj.JobID})()
+	return source.Load(ctx, source.DescribeJob, source.RegionKey{Region: obj.Region, ID: obj.JobID})()
 }
 
 // Thing is the resolver for the thing field.
 func (r *ioTJobExecutionResolver) Thing(ctx context.Context, obj *model.IoTJobExecution) (*model.IoTThing, error) {
-	return loader.For(ctx).Thing.Load(ctx, loader.RegionKey{Region: obj.Region, ID: obj.ThingName})()
+	return source.Load(ctx, source.DescribeThing, source.RegionKey{Region: obj.Region, ID: obj.ThingName})()
 }
 
 // InputPayload is the resolver for the inputPayload field.
 func (r *lambdaDurableExecutionResolver) InputPayload(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
-	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.InputPayload })
+	return detail(source.Load(ctx, source.GetDurableExecution, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.InputPayload })
 }
 
 // Result is the resolver for the result field.
 func (r *lambdaDurableExecutionResolver) Result(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
-	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Result })
+	return detail(source.Load(ctx, source.GetDurableExecution, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Result })
 }
 
 // Error is the resolver for the error field.
 func (r *lambdaDurableExecutionResolver) Error(ctx context.Context, obj *model.LambdaDurableExecution) (*model.LambdaDurableExecutionError, error) {
-	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *model.LambdaDurableExecutionError { return d.Error })
+	return detail(source.Load(ctx, source.GetDurableExecution, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *model.LambdaDurableExecutionError { return d.Error })
 }
 
 // Version is the resolver for the version field.
 func (r *lambdaDurableExecutionResolver) Version(ctx context.Context, obj *model.LambdaDurableExecution) (*string, error) {
-	return detail(loader.For(ctx).DurableExecution.Load(ctx, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Version })
+	return detail(source.Load(ctx, source.GetDurableExecution, obj.DurableExecutionArn), func(d *source.DurableExecutionDetails) *string { return d.Version })
 }
 
 // Executions is the resolver for the executions field.
 func (r *queryResolver) Executions(ctx context.Context, sources []*model.ExecutionSourceInput, statuses []model.ExecutionStatus, first *int, after *string) (*model.ExecutionConnection, error) {
-	srcs, err := federate.Sources(sources)
+	resources, err := federate.Resources(sources)
 	if err != nil {
 		return nil, err
 	}
-	m, owner, err := federate.Executions(ctx, r.Source, r.Cursors, srcs, statuses)
+	m, owner, err := federate.Executions(ctx, r.Source, r.Cursors, resources, statuses)
 	if err != nil {
 		return nil, err
 	}
-	c, failures, err := m.Page(ctx, firstOr(first), after)
-	var misordered *relay.SourceError
+	c, failures, err := m.Connection(ctx, firstOr(first), after)
+	var misordered *relay.ListingError
 	if errors.As(err, &misordered) {
 		i := owner[misordered.Index]
-		return nil, federate.SourceFailed(i, srcs[i], misordered.Err)
+		return nil, federate.ResourceFailed(i, resources[i], misordered.Err)
 	}
 	if err != nil {
 		return nil, err
@@ -105,25 +105,25 @@ func (r *queryResolver) Executions(ctx context.Context, sources []*model.Executi
 	for _, f := range failures {
 		if i := owner[f.Index]; !reported[i] {
 			reported[i] = true
-			graphql.AddError(ctx, federate.SourceFailed(i, srcs[i], f.Err))
+			graphql.AddError(ctx, federate.ResourceFailed(i, resources[i], f.Err))
 		}
 	}
-	edges, nodes, info := connection(c, func(cur string, n model.Execution) *model.ExecutionEdge {
-		return &model.ExecutionEdge{Cursor: cur, Node: n}
-	})
-	return &model.ExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	return connectionOf[model.ExecutionConnection](c), nil
 }
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	return federate.Node(ctx, id)()
+	return federate.Node(ctx, r.Source, id)()
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > federate.MaxIDs {
+		return nil, apperr.New(apperr.BadUserInput, "nodes takes at most %d ids, got %d", federate.MaxIDs, len(ids))
+	}
 	thunks := make([]func() (model.Node, error), len(ids))
 	for i, id := range ids {
-		thunks[i] = federate.Node(ctx, id)
+		thunks[i] = federate.Node(ctx, r.Source, id)
 	}
 	out := make([]model.Node, len(ids))
 	for i, thunk := range thunks {
@@ -139,123 +139,78 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 
 // LambdaDurableExecutions is the resolver for the lambdaDurableExecutions field.
 func (r *queryResolver) LambdaDurableExecutions(ctx context.Context, functionName string, region *string, qualifier *string, durableExecutionName *string, statuses []model.LambdaDurableExecutionStatus, startedAfter *time.Time, startedBefore *time.Time, reverseOrder *bool, first *int, after *string) (*model.LambdaDurableExecutionConnection, error) {
-	statusNames := make([]string, len(statuses))
-	for i, st := range statuses {
-		statusNames[i] = string(st)
-	}
-	l, lerr := r.Source.DurableExecutions(source.LambdaFilter{
-		Region: str(region), FunctionName: functionName, Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName),
-		Statuses: statusNames, StartedAfter: startedAfter, StartedBefore: startedBefore, ReverseOrder: reverseOrder != nil && *reverseOrder,
-	})
-	c, err := page(ctx, r.Cursors, l, lerr, first, after)
-	if err != nil {
-		return nil, err
-	}
-	edges, nodes, info := connection(c, func(cur string, n *model.LambdaDurableExecution) *model.LambdaDurableExecutionEdge {
-		return &model.LambdaDurableExecutionEdge{Cursor: cur, Node: n}
-	})
-	return &model.LambdaDurableExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	return listing[model.LambdaDurableExecutionConnection](ctx, r.Resolver, source.Lambda, source.Resource{Region: str(region), ID: functionName, Statuses: enumNames(statuses),
+		Filter: source.LambdaFilter{Qualifier: str(qualifier), DurableExecutionName: str(durableExecutionName), StartedAfter: startedAfter, StartedBefore: startedBefore,
+			ReverseOrder: reverseOrder != nil && *reverseOrder}}, first, after)
 }
 
 // ImageBuilderWorkflowExecutions is the resolver for the imageBuilderWorkflowExecutions field.
 func (r *queryResolver) ImageBuilderWorkflowExecutions(ctx context.Context, imageBuildVersionArn string, first *int, after *string) (*model.ImageBuilderWorkflowExecutionConnection, error) {
-	l, lerr := r.Source.WorkflowExecutions("", imageBuildVersionArn)
-	c, err := page(ctx, r.Cursors, l, lerr, first, after)
-	if err != nil {
-		return nil, err
-	}
-	edges, nodes, info := connection(c, func(cur string, n *model.ImageBuilderWorkflowExecution) *model.ImageBuilderWorkflowExecutionEdge {
-		return &model.ImageBuilderWorkflowExecutionEdge{Cursor: cur, Node: n}
-	})
-	return &model.ImageBuilderWorkflowExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	return listing[model.ImageBuilderWorkflowExecutionConnection](ctx, r.Resolver, source.ImageBuilder, source.Resource{ID: imageBuildVersionArn}, first, after)
 }
 
 // StepFunctionsMapRuns is the resolver for the stepFunctionsMapRuns field.
 func (r *queryResolver) StepFunctionsMapRuns(ctx context.Context, executionArn string, first *int, after *string) (*model.StepFunctionsMapRunConnection, error) {
-	l, lerr := r.Source.MapRuns("", executionArn)
-	c, err := page(ctx, r.Cursors, l, lerr, first, after)
-	if err != nil {
-		return nil, err
-	}
-	edges, nodes, info := connection(c, func(cur string, n *model.StepFunctionsMapRun) *model.StepFunctionsMapRunEdge {
-		return &model.StepFunctionsMapRunEdge{Cursor: cur, Node: n}
-	})
-	return &model.StepFunctionsMapRunConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	return listing[model.StepFunctionsMapRunConnection](ctx, r.Resolver, source.StepFunctions, source.Resource{ID: executionArn}, first, after)
 }
 
 // IotJobExecutions is the resolver for the iotJobExecutions field.
 func (r *queryResolver) IotJobExecutions(ctx context.Context, jobID string, status *model.IoTJobExecutionStatus, region *string, first *int, after *string) (*model.IoTJobExecutionConnection, error) {
-	st := ""
+	var statuses []string
 	if status != nil {
-		st = string(*status)
+		statuses = []string{string(*status)}
 	}
-	l, lerr := r.Source.JobExecutions(str(region), jobID, st)
-	c, err := page(ctx, r.Cursors, l, lerr, first, after)
-	if err != nil {
-		return nil, err
-	}
-	edges, nodes, info := connection(c, func(cur string, n *model.IoTJobExecution) *model.IoTJobExecutionEdge {
-		return &model.IoTJobExecutionEdge{Cursor: cur, Node: n}
-	})
-	return &model.IoTJobExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	return listing[model.IoTJobExecutionConnection](ctx, r.Resolver, source.IoT, source.Resource{Region: str(region), ID: jobID, Statuses: statuses}, first, after)
 }
 
 // TransferExecutions is the resolver for the transferExecutions field.
 func (r *queryResolver) TransferExecutions(ctx context.Context, workflowID string, region *string, first *int, after *string) (*model.TransferExecutionConnection, error) {
-	l, lerr := r.Source.TransferExecutions(str(region), workflowID)
-	c, err := page(ctx, r.Cursors, l, lerr, first, after)
-	if err != nil {
-		return nil, err
-	}
-	edges, nodes, info := connection(c, func(cur string, n *model.TransferExecution) *model.TransferExecutionEdge {
-		return &model.TransferExecutionEdge{Cursor: cur, Node: n}
-	})
-	return &model.TransferExecutionConnection{Edges: edges, Nodes: nodes, PageInfo: info}, nil
+	return listing[model.TransferExecutionConnection](ctx, r.Resolver, source.Transfer, source.Resource{Region: str(region), ID: workflowID}, first, after)
 }
 
 // Status is the resolver for the status field.
 func (r *stepFunctionsMapRunResolver) Status(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.ExecutionStatus, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *model.ExecutionStatus { return d.Status })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *model.ExecutionStatus { return d.Item.Status })
 }
 
 // NativeStatus is the resolver for the nativeStatus field.
 func (r *stepFunctionsMapRunResolver) NativeStatus(ctx context.Context, obj *model.StepFunctionsMapRun) (*string, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *string { return d.NativeStatus })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *string { return d.Item.NativeStatus })
 }
 
 // ItemCounts is the resolver for the itemCounts field.
 func (r *stepFunctionsMapRunResolver) ItemCounts(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsMapRunCounts, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *model.StepFunctionsMapRunCounts { return d.ItemCounts })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *model.StepFunctionsMapRunCounts { return d.ItemCounts })
 }
 
 // ExecutionCounts is the resolver for the executionCounts field.
 func (r *stepFunctionsMapRunResolver) ExecutionCounts(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsMapRunCounts, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *model.StepFunctionsMapRunCounts { return d.ExecutionCounts })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *model.StepFunctionsMapRunCounts { return d.ExecutionCounts })
 }
 
 // MaxConcurrency is the resolver for the maxConcurrency field.
 func (r *stepFunctionsMapRunResolver) MaxConcurrency(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.MaxConcurrency })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.MaxConcurrency })
 }
 
 // ToleratedFailurePercentage is the resolver for the toleratedFailurePercentage field.
 func (r *stepFunctionsMapRunResolver) ToleratedFailurePercentage(ctx context.Context, obj *model.StepFunctionsMapRun) (*float64, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *float64 { return d.ToleratedFailurePercentage })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *float64 { return d.ToleratedFailurePercentage })
 }
 
 // ToleratedFailureCount is the resolver for the toleratedFailureCount field.
 func (r *stepFunctionsMapRunResolver) ToleratedFailureCount(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.ToleratedFailureCount })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.ToleratedFailureCount })
 }
 
 // RedriveCount is the resolver for the redriveCount field.
 func (r *stepFunctionsMapRunResolver) RedriveCount(ctx context.Context, obj *model.StepFunctionsMapRun) (*int, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.RedriveCount })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *int { return d.RedriveCount })
 }
 
 // RedriveDate is the resolver for the redriveDate field.
 func (r *stepFunctionsMapRunResolver) RedriveDate(ctx context.Context, obj *model.StepFunctionsMapRun) (*time.Time, error) {
-	return detail(loader.For(ctx).MapRun.Load(ctx, obj.MapRunArn), func(d *source.MapRunDetails) *time.Time { return d.RedriveDate })
+	return detail(source.Load(ctx, source.DescribeMapRun, obj.MapRunArn), func(d *source.MapRunDetails) *time.Time { return d.RedriveDate })
 }
 
 // StateMachine is the resolver for the stateMachine field.
@@ -263,39 +218,39 @@ func (r *stepFunctionsMapRunResolver) StateMachine(ctx context.Context, obj *mod
 	if obj.StateMachineArn == nil {
 		return nil, nil
 	}
-	return loader.For(ctx).StateMachine.Load(ctx, *obj.StateMachineArn)()
+	return source.Load(ctx, source.DescribeStateMachine, *obj.StateMachineArn)()
 }
 
 // Execution is the resolver for the execution field.
 func (r *stepFunctionsMapRunResolver) Execution(ctx context.Context, obj *model.StepFunctionsMapRun) (*model.StepFunctionsExecution, error) {
-	return loader.For(ctx).SFNExecution.Load(ctx, obj.ExecutionArn)()
+	return source.Load(ctx, source.DescribeExecution, obj.ExecutionArn)()
 }
 
 // ExecutionRole is the resolver for the executionRole field.
 func (r *transferExecutionResolver) ExecutionRole(ctx context.Context, obj *model.TransferExecution) (*string, error) {
-	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *string { return d.ExecutionRole })
+	return detail(source.Load(ctx, source.DescribeTransferExecution, source.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *string { return d.ExecutionRole })
 }
 
 // PosixProfile is the resolver for the posixProfile field.
 func (r *transferExecutionResolver) PosixProfile(ctx context.Context, obj *model.TransferExecution) (*model.TransferPosixProfile, error) {
-	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferPosixProfile { return d.PosixProfile })
+	return detail(source.Load(ctx, source.DescribeTransferExecution, source.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferPosixProfile { return d.PosixProfile })
 }
 
 // LoggingConfiguration is the resolver for the loggingConfiguration field.
 func (r *transferExecutionResolver) LoggingConfiguration(ctx context.Context, obj *model.TransferExecution) (*model.TransferLoggingConfiguration, error) {
-	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferLoggingConfiguration {
+	return detail(source.Load(ctx, source.DescribeTransferExecution, source.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferLoggingConfiguration {
 		return d.LoggingConfiguration
 	})
 }
 
 // Results is the resolver for the results field.
 func (r *transferExecutionResolver) Results(ctx context.Context, obj *model.TransferExecution) (*model.TransferExecutionResults, error) {
-	return detail(loader.For(ctx).TransferExec.Load(ctx, loader.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferExecutionResults { return d.Results })
+	return detail(source.Load(ctx, source.DescribeTransferExecution, source.TransferKey{Region: obj.Region, WorkflowID: obj.WorkflowID, ExecutionID: obj.ExecutionID}), func(d *source.TransferExecutionDetails) *model.TransferExecutionResults { return d.Results })
 }
 
 // Workflow is the resolver for the workflow field.
 func (r *transferExecutionResolver) Workflow(ctx context.Context, obj *model.TransferExecution) (*model.TransferWorkflow, error) {
-	return loader.For(ctx).Workflow.Load(ctx, loader.RegionKey{Region: obj.Region, ID: obj.WorkflowID})()
+	return source.Load(ctx, source.DescribeWorkflow, source.RegionKey{Region: obj.Region, ID: obj.WorkflowID})()
 }
 
 // ImageBuilderWorkflowExecution returns graph.ImageBuilderWorkflowExecutionResolver implementation.

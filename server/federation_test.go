@@ -18,11 +18,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/transfer"
 
-	"github.com/execgraph/execgraph/graph/model"
 	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/gid"
 	"github.com/execgraph/execgraph/internal/relay"
-	"github.com/execgraph/execgraph/internal/source"
 )
 
 // fedItem is one execution as the SDK lists it, with what orders the merge.
@@ -69,9 +67,7 @@ func sdkItems(t *testing.T, m *Main, rs []awsemu.Resource) []fedItem {
 	var out []fedItem
 	add := func(src int, key, svc, native string, ts *time.Time) {
 		it := fedItem{key: key, source: src}
-		if st := source.Normalize(svcOf(svc), native); st != nil {
-			it.status = string(*st)
-		}
+		it.status = statusTable[svc][native]
 		if ts != nil {
 			it.t, it.timed = *ts, true
 		}
@@ -155,10 +151,6 @@ func sdkItems(t *testing.T, m *Main, rs []awsemu.Resource) []fedItem {
 	return out
 }
 
-func svcOf(s string) model.ExecutionService {
-	return map[string]model.ExecutionService{"lambda": model.ExecutionServiceLambda, "imagebuilder": model.ExecutionServiceImagebuilder,
-		"stepfunctions": model.ExecutionServiceStepfunctions, "iot": model.ExecutionServiceIot, "transfer": model.ExecutionServiceTransfer}[s]
-}
 
 const executionsQuery = `query($s: [ExecutionSourceInput!]!, $st: [ExecutionStatus!], $first: Int, $after: String) {
 	executions(sources: $s, statuses: $st, first: $first, after: $after) {

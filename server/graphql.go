@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -24,9 +25,12 @@ import (
 // newGraphQL returns the /graphql handler: the transport (POST and GET,
 // persisted documents), the front door (limits, price, introspection, the
 // parsed-query cache) and the executor with its error presenter.
-func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *frontdoor.Documents) http.Handler {
+func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *frontdoor.Documents) (http.Handler, error) {
 	c := m.Config
 	schema := resolvers.NewSchema(&resolvers.Resolver{Source: src, Cursors: cursors})
+	if err := source.CheckRegistry(schema.Schema(), resolvers.Resolved); err != nil {
+		return nil, fmt.Errorf("the service registry does not describe the schema whole: %w", err)
+	}
 	gate := frontdoor.NewGate(schema, frontdoor.Config{
 		Limits: frontdoor.Limits{Tokens: c.MaxTokens, Depth: c.MaxDepth, Aliases: c.MaxAliases, RootFields: c.MaxRootFields,
 			Directives: c.MaxDirectives, Fields: c.MaxFields},
@@ -47,7 +51,7 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		return apperr.New(apperr.Internal, "internal error")
 	})
 	exec.Use(gate)
-	return &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes}
+	return &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes}, nil
 }
 
 // presentError gives every GraphQL error an extensions.code:

@@ -21,7 +21,6 @@ import (
 	"github.com/execgraph/execgraph/internal/auth"
 	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/frontdoor"
-	"github.com/execgraph/execgraph/internal/loader"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 	"github.com/execgraph/execgraph/internal/upstream"
@@ -69,6 +68,9 @@ type Main struct {
 
 	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
 	emulatorNow func() time.Time
+	// now, when set, is the clock of the final-state rules (tests of the
+	// 14-day redrive window).
+	now func() time.Time
 	// unshared turns the loaders' sharing off (the loaders' benchmark baseline).
 	unshared bool
 }
@@ -121,17 +123,22 @@ func (m *Main) Run(ctx context.Context) error {
 		m.closeBackground()
 		return err
 	}
-	src := source.New(sdk, regions)
+	src := source.New(sdk, source.Options{Regions: regions, CacheSize: c.DetailCacheSize, Now: m.now, Unshared: m.unshared})
 	m.src = src
-	loaders := loader.NewFactory(src, loader.Config{CacheSize: c.DetailCacheSize, Unshared: m.unshared})
 	docs, err := frontdoor.NewDocuments(c.TrustedDocuments, c.QueryCacheBytes)
 	if err != nil {
 		ln.Close()
 		m.closeBackground()
 		return fmt.Errorf("-trusted-documents: %w", err)
 	}
+	gql, err := m.newGraphQL(src, relay.NewSealer(c.CursorKeys...), docs)
+	if err != nil {
+		ln.Close()
+		m.closeBackground()
+		return err
+	}
 	m.srv = &http.Server{
-		Handler:           m.routes(loaders.Middleware(m.newGraphQL(src, relay.NewSealer(c.CursorKeys...), docs)), authn),
+		Handler:           m.routes(src.Middleware(gql), authn),
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		WriteTimeout:      c.WriteTimeout,

@@ -5,9 +5,11 @@ import "context"
 // MaxFirst is the largest page a client may ask for.
 const MaxFirst = 1000
 
-// Page is one upstream page: its items, and the token of the next page (""
-// at the end of the listing).
-type Page[T any] struct {
+// UpstreamPage is one page of an AWS listing: its items, and the token of
+// the next page ("" at the end of the listing). A connection page
+// (Connection) is what a client gets: it may span several upstream pages,
+// or part of one.
+type UpstreamPage[T any] struct {
 	Items []T
 	Next  string
 }
@@ -15,7 +17,7 @@ type Page[T any] struct {
 // Fetcher fetches the upstream page at token ("" for the first) with at most
 // size items. It must return apperr errors: in particular INVALID_CURSOR when
 // AWS refuses the token (expired or foreign).
-type Fetcher[T any] func(ctx context.Context, token string, size int) (Page[T], error)
+type Fetcher[T any] func(ctx context.Context, token string, size int) (UpstreamPage[T], error)
 
 // Listing is one AWS listing with fixed arguments.
 type Listing[T any] struct {
@@ -62,9 +64,9 @@ type Connection[T any] struct {
 // Errors: BAD_USER_INPUT if first is outside 0..MaxFirst; INVALID_CURSOR for
 // a bad cursor, or for a page that changed upstream so that the cursor's
 // place in it is lost; any fetch error as is.
-func (l Listing[T]) Page(ctx context.Context, s *Sealer, first int, after *string) (Connection[T], error) {
-	one := Merge[T]{Fingerprint: l.Fingerprint, Sources: []Listing[T]{l}, Sealer: s}
-	conn, failures, err := one.Page(ctx, first, after)
+func (l Listing[T]) Connection(ctx context.Context, s *Sealer, first int, after *string) (Connection[T], error) {
+	one := Merge[T]{Fingerprint: l.Fingerprint, Listings: []Listing[T]{l}, Sealer: s}
+	conn, failures, err := one.Connection(ctx, first, after)
 	if err == nil && len(failures) > 0 {
 		err = failures[0].Err
 	}

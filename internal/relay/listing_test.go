@@ -22,21 +22,21 @@ type fakeList struct {
 	empties map[int]bool
 }
 
-func (f *fakeList) fetch(_ context.Context, token string, size int) (Page[int], error) {
+func (f *fakeList) fetch(_ context.Context, token string, size int) (UpstreamPage[int], error) {
 	f.calls++
 	off := 0
 	if token != "" {
 		var err error
 		if off, err = strconv.Atoi(token); err != nil || off > len(f.items) {
-			return Page[int]{}, apperr.New(apperr.InvalidCursor, "bad token")
+			return UpstreamPage[int]{}, apperr.New(apperr.InvalidCursor, "bad token")
 		}
 	}
 	if f.empties[off] {
 		delete(f.empties, off)
-		return Page[int]{Next: strconv.Itoa(off)}, nil
+		return UpstreamPage[int]{Next: strconv.Itoa(off)}, nil
 	}
 	end := min(off+size, len(f.items))
-	p := Page[int]{Items: f.items[off:end]}
+	p := UpstreamPage[int]{Items: f.items[off:end]}
 	if end < len(f.items) {
 		p.Next = strconv.Itoa(end)
 	}
@@ -61,7 +61,7 @@ func walk(t *testing.T, l Listing[int], first int) (items []int, pages int) {
 	t.Helper()
 	var after *string
 	for range 10_000 {
-		conn, err := l.Page(context.Background(), testSealer, first, after)
+		conn, err := l.Connection(context.Background(), testSealer, first, after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,14 +110,14 @@ func TestWalkYieldsEveryItemOnceWithMinimalCalls(t *testing.T) {
 func TestResumeAfterEveryEdge(t *testing.T) {
 	f := newFake(53)
 	l := f.listing(10)
-	conn, err := l.Page(context.Background(), testSealer, 53, nil)
+	conn, err := l.Connection(context.Background(), testSealer, 53, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, e := range conn.Edges {
 		for _, first := range []int{1, 4, 10, 25} {
 			f.calls = 0
-			next, err := l.Page(context.Background(), testSealer, first, &e.Cursor)
+			next, err := l.Connection(context.Background(), testSealer, first, &e.Cursor)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestResumeAfterEveryEdge(t *testing.T) {
 func TestEndCursorCostsNothing(t *testing.T) {
 	f := newFake(3)
 	l := f.listing(10)
-	conn, err := l.Page(context.Background(), testSealer, 3, nil)
+	conn, err := l.Connection(context.Background(), testSealer, 3, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestEndCursorCostsNothing(t *testing.T) {
 		t.Fatal("hasNextPage at the end")
 	}
 	f.calls = 0
-	next, err := l.Page(context.Background(), testSealer, 5, conn.PageInfo.EndCursor)
+	next, err := l.Connection(context.Background(), testSealer, 5, conn.PageInfo.EndCursor)
 	if err != nil || len(next.Edges) != 0 || next.PageInfo.HasNextPage || f.calls != 0 {
 		t.Fatalf("after the end: %d edges, hasNext %v, %d calls, err %v", len(next.Edges), next.PageInfo.HasNextPage, f.calls, err)
 	}
@@ -160,7 +160,7 @@ func TestEndCursorCostsNothing(t *testing.T) {
 func TestFirstZero(t *testing.T) {
 	for _, n := range []int{0, 4} {
 		f := newFake(n)
-		conn, err := f.listing(10).Page(context.Background(), testSealer, 0, nil)
+		conn, err := f.listing(10).Connection(context.Background(), testSealer, 0, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestBadArguments(t *testing.T) {
 	f := newFake(30)
 	l := f.listing(10)
 	other := newFake(31).listing(10)
-	conn, err := other.Page(context.Background(), testSealer, 5, nil)
+	conn, err := other.Connection(context.Background(), testSealer, 5, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestBadArguments(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.calls = 0
-			_, err := l.Page(context.Background(), testSealer, tc.first, tc.after)
+			_, err := l.Connection(context.Background(), testSealer, tc.first, tc.after)
 			if got := apperr.CodeOf(err); got != tc.want {
 				t.Fatalf("code %s, want %s (err %v)", got, tc.want, err)
 			}
@@ -225,22 +225,22 @@ func TestTooManyEmptyPages(t *testing.T) {
 	// Twelve empty pages in a row after the first ten items.
 	calls := 0
 	gap := 12
-	l := Listing[int]{Fingerprint: "fp", MaxPage: 10, Fetch: func(_ context.Context, token string, size int) (Page[int], error) {
+	l := Listing[int]{Fingerprint: "fp", MaxPage: 10, Fetch: func(_ context.Context, token string, size int) (UpstreamPage[int], error) {
 		calls++
 		switch {
 		case token == "":
-			return Page[int]{Items: f.items[:10], Next: "e0"}, nil
+			return UpstreamPage[int]{Items: f.items[:10], Next: "e0"}, nil
 		case strings.HasPrefix(token, "e"):
 			n, _ := strconv.Atoi(token[1:])
 			if n+1 < gap {
-				return Page[int]{Next: fmt.Sprintf("e%d", n+1)}, nil
+				return UpstreamPage[int]{Next: fmt.Sprintf("e%d", n+1)}, nil
 			}
-			return Page[int]{Next: "10"}, nil
+			return UpstreamPage[int]{Next: "10"}, nil
 		default:
-			return Page[int]{Items: f.items[10:]}, nil
+			return UpstreamPage[int]{Items: f.items[10:]}, nil
 		}
 	}}
-	first, err := l.Page(context.Background(), testSealer, 20, nil)
+	first, err := l.Connection(context.Background(), testSealer, 20, nil)
 	if err != nil || len(first.Edges) != 10 || !first.PageInfo.HasNextPage {
 		t.Fatalf("first page: %d edges, hasNext %v, %v", len(first.Edges), first.PageInfo.HasNextPage, err)
 	}
@@ -248,7 +248,7 @@ func TestTooManyEmptyPages(t *testing.T) {
 		t.Fatal("the end cursor points back before the empty pages")
 	}
 	calls = 0
-	second, err := l.Page(context.Background(), testSealer, 20, first.PageInfo.EndCursor)
+	second, err := l.Connection(context.Background(), testSealer, 20, first.PageInfo.EndCursor)
 	if err != nil || len(second.Edges) != 10 || second.PageInfo.HasNextPage {
 		t.Fatalf("second page: %d edges, hasNext %v, %v", len(second.Edges), second.PageInfo.HasNextPage, err)
 	}
@@ -288,14 +288,14 @@ func TestResumeAfterItemsAddedUpstream(t *testing.T) {
 				f.items[i] = 1000 - i // newest first
 			}
 			l := f.keyed(10)
-			conn, err := l.Page(context.Background(), testSealer, tc.first, nil)
+			conn, err := l.Connection(context.Background(), testSealer, tc.first, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			cursor := conn.Edges[tc.resume].Cursor
 			want := f.items[tc.resume+1 : tc.resume+1+5]
 			f.items = append([]int{2000, 1999, 1998}, f.items...) // three new items
-			next, err := l.Page(context.Background(), testSealer, 5, &cursor)
+			next, err := l.Connection(context.Background(), testSealer, 5, &cursor)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -315,13 +315,13 @@ func TestResumeAfterItemsAddedUpstream(t *testing.T) {
 func TestResumeOnAPageThatLostItsPlace(t *testing.T) {
 	f := newFake(30)
 	l := f.keyed(10)
-	conn, err := l.Page(context.Background(), testSealer, 10, nil)
+	conn, err := l.Connection(context.Background(), testSealer, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cursor := conn.Edges[3].Cursor
 	f.items = append(f.items[:3], f.items[4:]...) // the item the cursor follows is gone
-	if _, err := l.Page(context.Background(), testSealer, 5, &cursor); apperr.CodeOf(err) != apperr.InvalidCursor {
+	if _, err := l.Connection(context.Background(), testSealer, 5, &cursor); apperr.CodeOf(err) != apperr.InvalidCursor {
 		t.Fatalf("got %v, want INVALID_CURSOR", err)
 	}
 }

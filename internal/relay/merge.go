@@ -9,12 +9,12 @@ import (
 
 // Merge pages through several listings as one, in the order Before defines.
 // Each listing must itself be sorted by Before, and a listing that is not
-// fails the page; ties keep the order of Sources. The cursor of an edge
+// fails the page; ties keep the order of Listings. The cursor of an edge
 // holds the position in every listing, so a walk at any page size yields
 // every kept item of every listing once.
 type Merge[T any] struct {
 	Fingerprint string       // names the merge: its listings and filters
-	Sources     []Listing[T] // their own fingerprints are not used
+	Listings    []Listing[T] // their own fingerprints are not used
 	Sealer      *Sealer      // seals and opens the cursors
 	// Before reports whether a comes before b; nil for a single listing,
 	// which has nothing to order.
@@ -22,26 +22,26 @@ type Merge[T any] struct {
 	// Keep, when set, drops the items it refuses (a filter the listings
 	// cannot apply upstream). Dropped items are consumed, never emitted.
 	Keep func(T) bool
-	// Filtered marks the sources whose items Keep may drop: they are read
+	// Filtered marks the listings whose items Keep may drop: they are read
 	// in pages of their largest size, as a page may keep few items.
 	Filtered []bool
 }
 
-// SourceError is a listing that failed during a page. Its items are left
+// ListingError is a listing that failed during a page. Its items are left
 // out of that page. After a transient failure (THROTTLED, UPSTREAM_ERROR,
 // REQUEST_TIMEOUT) the cursors keep its position and the page has a next
 // one, so the next page asks it again; after a lasting one (NOT_FOUND,
 // FORBIDDEN, BAD_USER_INPUT) the cursors mark it ended. As the error of a
 // whole page, it names the listing that made the page fail.
-type SourceError struct {
+type ListingError struct {
 	Index int
 	Err   error
 }
 
-func (e *SourceError) Error() string { return e.Err.Error() }
-func (e *SourceError) Unwrap() error { return e.Err }
+func (e *ListingError) Error() string { return e.Err.Error() }
+func (e *ListingError) Unwrap() error { return e.Err }
 
-// MergeFetchBudget bounds the upstream pages one source may fetch for one
+// MergeFetchBudget bounds the upstream pages one listing may fetch for one
 // page of the merge, beyond those that first needs (a filter may drop
 // whole pages). Past it the page ends early with hasNextPage, never
 // silently.
@@ -64,7 +64,7 @@ type track[T any] struct {
 	listing  Listing[T]
 	filtered bool
 	pos      Position // the next unconsumed item
-	page     *Page[T] // the fetched upstream page that holds pos, if any
+	page     *UpstreamPage[T] // the fetched upstream page that holds pos, if any
 	size     int      // the size page was fetched at
 	fetches  int
 	failed   bool // failed transiently: its items are still to come
@@ -80,7 +80,7 @@ type pager[T any] struct {
 	first    int
 	tracks   []*track[T]
 	edges    []Edge[T]
-	failures []SourceError
+	failures []ListingError
 }
 
 // Page returns the first items of the merge after the cursor (nil: from the
@@ -97,16 +97,16 @@ type pager[T any] struct {
 //
 // Errors: BAD_USER_INPUT for first outside 0..MaxFirst; INVALID_CURSOR for a
 // bad cursor, a refused AWS token, or a page that changed so that the
-// cursor's place is lost; a *SourceError for a listing out of order. A
+// cursor's place is lost; a *ListingError for a listing out of order. A
 // listing's other errors are reported as SourceErrors while the others are
 // served.
-func (m Merge[T]) Page(ctx context.Context, first int, after *string) (Connection[T], []SourceError, error) {
+func (m Merge[T]) Connection(ctx context.Context, first int, after *string) (Connection[T], []ListingError, error) {
 	if first < 0 || first > MaxFirst {
 		return Connection[T]{}, nil, apperr.New(apperr.BadUserInput, "first must be between 0 and %d, got %d", MaxFirst, first)
 	}
 	p := &pager[T]{m: &m, ctx: ctx, first: first}
-	maxPages := make([]int, len(m.Sources))
-	for i, l := range m.Sources {
+	maxPages := make([]int, len(m.Listings))
+	for i, l := range m.Listings {
 		maxPages[i] = l.MaxPage
 		p.tracks = append(p.tracks, &track[T]{index: i, listing: l, filtered: i < len(m.Filtered) && m.Filtered[i]})
 	}
@@ -226,7 +226,7 @@ func (p *pager[T]) failed(t *track[T], err error) error {
 	if code == apperr.InvalidCursor || errors.Is(err, context.Canceled) {
 		return err
 	}
-	p.failures = append(p.failures, SourceError{Index: t.index, Err: err})
+	p.failures = append(p.failures, ListingError{Index: t.index, Err: err})
 	if lasting[code] {
 		t.pos = Position{End: true}
 	} else {
@@ -239,7 +239,7 @@ func (p *pager[T]) failed(t *track[T], err error) error {
 // the last one consumed. Where that item moved (items were added before it
 // upstream) the position follows it; where it is gone from a page resumed
 // mid-way, the place is lost: INVALID_CURSOR.
-func (p *pager[T]) resync(t *track[T], page Page[T], size int) error {
+func (p *pager[T]) resync(t *track[T], page UpstreamPage[T], size int) error {
 	key := t.listing.Key
 	if key == nil || t.pos.Last == 0 {
 		if t.pos.Skip > len(page.Items) {
@@ -266,7 +266,7 @@ func (p *pager[T]) resync(t *track[T], page Page[T], size int) error {
 // gave last: the merge could not order it.
 func (p *pager[T]) checkOrder(t *track[T], item T) error {
 	if p.m.Before != nil && t.hasPrev && p.m.Before(item, t.prev) {
-		return &SourceError{Index: t.index, Err: apperr.New(apperr.Upstream,
+		return &ListingError{Index: t.index, Err: apperr.New(apperr.Upstream,
 			"the listing is not in the order the merge needs (newest first): an item came after a newer one")}
 	}
 	return nil

@@ -13,14 +13,14 @@ import (
 
 // mergeFake lists items (source, value) sorted by value descending.
 func mergeFake(src int, values []int, calls *int, fail bool) Listing[[2]int] {
-	return Listing[[2]int]{MaxPage: 4, Fetch: func(_ context.Context, token string, size int) (Page[[2]int], error) {
+	return Listing[[2]int]{MaxPage: 4, Fetch: func(_ context.Context, token string, size int) (UpstreamPage[[2]int], error) {
 		*calls++
 		if fail {
-			return Page[[2]int]{}, apperr.New(apperr.NotFound, "gone")
+			return UpstreamPage[[2]int]{}, apperr.New(apperr.NotFound, "gone")
 		}
 		off, _ := strconv.Atoi(token)
 		end := min(off+size, len(values))
-		p := Page[[2]int]{}
+		p := UpstreamPage[[2]int]{}
 		for _, v := range values[off:end] {
 			p.Items = append(p.Items, [2]int{src, v})
 		}
@@ -36,7 +36,7 @@ func newMerge(calls *int, keep func([2]int) bool, failing int) (Merge[[2]int], [
 	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Before: func(a, b [2]int) bool { return a[1] > b[1] }, Keep: keep}
 	var want [][2]int
 	for i, vs := range data {
-		m.Sources = append(m.Sources, mergeFake(i, vs, calls, i == failing))
+		m.Listings = append(m.Listings, mergeFake(i, vs, calls, i == failing))
 		m.Filtered = append(m.Filtered, keep != nil)
 		if i == failing {
 			continue
@@ -64,7 +64,7 @@ func walkMerge(t *testing.T, m Merge[[2]int], first int) ([][2]int, []string, in
 	var after *string
 	failures := 0
 	for range 100 {
-		conn, fails, err := m.Page(context.Background(), first, after)
+		conn, fails, err := m.Connection(context.Background(), first, after)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestMergeWalks(t *testing.T) {
 				}
 				for i, c := range cursors {
 					for _, n := range []int{1, 3, 50} {
-						conn, _, err := m.Page(context.Background(), n, &c)
+						conn, _, err := m.Connection(context.Background(), n, &c)
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -118,7 +118,7 @@ func TestMergeWalks(t *testing.T) {
 func TestMergeFetchesOnlyWhatItNeeds(t *testing.T) {
 	calls := 0
 	m, _ := newMerge(&calls, nil, -1)
-	if _, _, err := m.Page(context.Background(), 2, nil); err != nil {
+	if _, _, err := m.Connection(context.Background(), 2, nil); err != nil {
 		t.Fatal(err)
 	}
 	// One page of 2 from each of the four sources decides the first two.
@@ -150,9 +150,9 @@ func TestMergeFailureKeepsPaging(t *testing.T) {
 	} {
 		calls := 0
 		ok := mergeFake(0, []int{9, 5, 1}, &calls, false)
-		bad := Listing[[2]int]{MaxPage: 4, Fetch: func(context.Context, string, int) (Page[[2]int], error) { return Page[[2]int]{}, tc.err }}
-		m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Sources: []Listing[[2]int]{ok, bad}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
-		conn, fails, err := m.Page(context.Background(), 10, nil)
+		bad := Listing[[2]int]{MaxPage: 4, Fetch: func(context.Context, string, int) (UpstreamPage[[2]int], error) { return UpstreamPage[[2]int]{}, tc.err }}
+		m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Listings: []Listing[[2]int]{ok, bad}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+		conn, fails, err := m.Connection(context.Background(), 10, nil)
 		if err != nil || len(conn.Edges) != 3 || len(fails) != 1 || conn.PageInfo.HasNextPage != tc.wantNext {
 			t.Fatalf("%v: %d edges, %d failures, hasNext %v, %v", tc.err, len(conn.Edges), len(fails), conn.PageInfo.HasNextPage, err)
 		}
@@ -161,7 +161,7 @@ func TestMergeFailureKeepsPaging(t *testing.T) {
 		}
 		// The next page asks the failed source again and nothing else.
 		calls = 0
-		next, fails, err := m.Page(context.Background(), 10, conn.PageInfo.EndCursor)
+		next, fails, err := m.Connection(context.Background(), 10, conn.PageInfo.EndCursor)
 		if err != nil || len(next.Edges) != 0 || len(fails) != 1 || calls != 0 {
 			t.Fatalf("%v: next page %d edges, %d failures, %d calls to the healthy source, %v", tc.err, len(next.Edges), len(fails), calls, err)
 		}
@@ -176,14 +176,14 @@ func TestMergeStopsAtTheFetchBudget(t *testing.T) {
 		values = append(values, v)
 	}
 	calls := 0
-	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Sources: []Listing[[2]int]{mergeFake(0, values, &calls, false)}, Filtered: []bool{true},
+	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Listings: []Listing[[2]int]{mergeFake(0, values, &calls, false)}, Filtered: []bool{true},
 		Before: func(a, b [2]int) bool { return a[1] > b[1] }, Keep: func(x [2]int) bool { return x[1]%100 == 0 }}
-	conn, _, err := m.Page(context.Background(), 1, nil)
+	conn, _, err := m.Connection(context.Background(), 1, nil)
 	if err != nil || len(conn.Edges) != 1 || !conn.PageInfo.HasNextPage {
 		t.Fatalf("%d edges, hasNext %v, %v", len(conn.Edges), conn.PageInfo.HasNextPage, err)
 	}
 	calls = 0
-	conn, _, err = m.Page(context.Background(), 1, conn.PageInfo.EndCursor)
+	conn, _, err = m.Connection(context.Background(), 1, conn.PageInfo.EndCursor)
 	if err != nil || len(conn.Edges) != 0 || !conn.PageInfo.HasNextPage || calls != 2+MergeFetchBudget {
 		t.Fatalf("budget page: %d edges, hasNext %v, %d calls, %v", len(conn.Edges), conn.PageInfo.HasNextPage, calls, err)
 	}
@@ -203,9 +203,9 @@ func TestMergeFirstZero(t *testing.T) {
 		calls := 0
 		m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
 		for i, vs := range tc.values {
-			m.Sources = append(m.Sources, mergeFake(i, vs, &calls, false))
+			m.Listings = append(m.Listings, mergeFake(i, vs, &calls, false))
 		}
-		conn, _, err := m.Page(context.Background(), 0, nil)
+		conn, _, err := m.Connection(context.Background(), 0, nil)
 		if err != nil || len(conn.Edges) != 0 || conn.PageInfo.HasNextPage != tc.wantNext || calls != 2 {
 			t.Errorf("%v: %d edges, hasNext %v, %d calls, %v", tc.values, len(conn.Edges), conn.PageInfo.HasNextPage, calls, err)
 		}
@@ -218,10 +218,10 @@ func TestMergeRefusesAMisorderedSource(t *testing.T) {
 	calls := 0
 	good := mergeFake(0, []int{9, 7, 5, 3, 1}, &calls, false)
 	oldestFirst := mergeFake(1, []int{2, 4, 6, 8}, &calls, false)
-	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Sources: []Listing[[2]int]{good, oldestFirst}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
-	_, _, err := m.Page(context.Background(), 10, nil)
-	var se *SourceError
+	m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Listings: []Listing[[2]int]{good, oldestFirst}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
+	_, _, err := m.Connection(context.Background(), 10, nil)
+	var se *ListingError
 	if !errors.As(err, &se) || se.Index != 1 {
-		t.Fatalf("got %v, want a SourceError naming source 1", err)
+		t.Fatalf("got %v, want a ListingError naming source 1", err)
 	}
 }

@@ -36,6 +36,12 @@ func set(codes ...string) map[string]bool {
 	return m
 }
 
+// callOf names a call of svc's operation about resource; withToken: it
+// carried a pagination token from a cursor.
+func callOf(svc *Service, op, resource string, withToken bool) call {
+	return call{svc.Name, op, resource, withToken}
+}
+
 // call names an upstream call for error translation.
 type call struct {
 	service  string // "stepfunctions"

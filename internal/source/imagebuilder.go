@@ -12,48 +12,71 @@ import (
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
-// imageBuilderService is EC2 Image Builder. AWS documents no API rates for
-// it; 10 at once, 5 a second is a conservative floor (comparable control
-// planes document 2 to 20 a second), the SDK's retries the backstop.
-var imageBuilderService = &Service{Name: "imagebuilder", SDKID: "imagebuilder", Operations: []Operation{
-	{"ListWorkflowExecutions", Limit{Burst: 10, PerSecond: 5}},
-	{"GetWorkflowExecution", Limit{Burst: 10, PerSecond: 5}},
-	{"ListWorkflowStepExecutions", Limit{Burst: 10, PerSecond: 5}},
-}}
+// ImageBuilder is EC2 Image Builder's workflow executions:
+// ListWorkflowExecutions, GetWorkflowExecution and the nested
+// ListWorkflowStepExecutions. AWS documents no API rates for it; 10 at
+// once, 5 a second is a conservative floor (comparable control planes
+// document 2 to 20 a second), the SDK's retries the backstop.
+var ImageBuilder = &Service{
+	Name: "imagebuilder", SDKID: "imagebuilder", Kind: model.ExecutionServiceImagebuilder,
+	Operations: []Operation{
+		{"ListWorkflowExecutions", Limit{Burst: 10, PerSecond: 5}},
+		{"GetWorkflowExecution", Limit{Burst: 10, PerSecond: 5}},
+		{"ListWorkflowStepExecutions", Limit{Burst: 10, PerSecond: 5}},
+	},
+	Statuses: map[string]model.ExecutionStatus{
+		"PENDING": model.ExecutionStatusPending, "SKIPPED": model.ExecutionStatusSkipped,
+		"RUNNING": model.ExecutionStatusRunning, "COMPLETED": model.ExecutionStatusSucceeded,
+		"FAILED": model.ExecutionStatusFailed, "ROLLBACK_IN_PROGRESS": model.ExecutionStatusRunning,
+		"ROLLBACK_COMPLETED": model.ExecutionStatusFailed, "CANCELLED": model.ExecutionStatusCancelled,
+	},
+	Final:   terminalIn("COMPLETED", "FAILED", "ROLLBACK_COMPLETED", "CANCELLED", "SKIPPED"),
+	Input:   "imageBuildVersionArn",
+	Type:    "ImageBuilderWorkflowExecution",
+	Listing: "imageBuilderWorkflowExecutions",
+	MaxPage: 25,
+	Filter:  FilterInGateway,
+	Nested:  []NestedListing{{Type: "ImageBuilderWorkflowExecution", Field: "steps", MaxPage: 25}},
+	IDKeys:  2,
+}
 
-// imageBuilderMaxPage is ListWorkflowExecutions' largest page.
-const imageBuilderMaxPage = 25
-
-// WorkflowExecutions is the listing of the workflow executions of an EC2
-// Image Builder image build version, newest first, in the ARN's region
-// (region, when given, must be that one). BAD_USER_INPUT for an ARN AWS
-// would refuse, a region not served, or a region that contradicts the ARN's.
-func (s *Source) WorkflowExecutions(region, imageBuildVersionArn string) (relay.Listing[*model.ImageBuilderWorkflowExecution], error) {
-	if err := imageBuildVersionArnName.check(imageBuildVersionArn); err != nil {
-		return relay.Listing[*model.ImageBuilderWorkflowExecution]{}, err
+// The functions of ImageBuilder refer to ImageBuilder itself: they are set here, after it
+// is initialized (CheckRegistry fails the start-up if one is missing).
+func init() {
+	ImageBuilder.List = (*Source).workflowExecutionListings
+	ImageBuilder.Node = func(ctx context.Context, region string, keys []string) (func() (model.Node, error), error) {
+		return nodeOf(Load(ctx, GetWorkflowExecution, RegionKey{Region: region, ID: keys[0]}),
+			func(e *model.ImageBuilderWorkflowExecution) model.Node { return e }), nil
 	}
-	region, err := s.regionOf(region, imageBuildVersionArn)
+}
+
+// workflowExecutionListings is the listing of the workflow executions of
+// an image build version, newest first, in the ARN's region (r.Region,
+// when given, must be that one). AWS filters no status.
+//
+// BAD_USER_INPUT for an ARN AWS would refuse, a region not served, or a
+// region that contradicts the ARN's.
+func (s *Source) workflowExecutionListings(r Resource) ([]relay.Listing[model.Execution], error) {
+	if err := imageBuildVersionArn.check(r.ID); err != nil {
+		return nil, err
+	}
+	region, err := s.regionOf(r.Region, r.ID)
 	if err != nil {
-		return relay.Listing[*model.ImageBuilderWorkflowExecution]{}, err
+		return nil, err
 	}
 	client := s.imagebuilder.get(s.cfg, region)
-	return relay.Listing[*model.ImageBuilderWorkflowExecution]{
-		Fingerprint: relay.Fingerprint("imagebuilder", region, imageBuildVersionArn),
-		MaxPage:     imageBuilderMaxPage,
-		Key:         func(e *model.ImageBuilderWorkflowExecution) string { return e.WorkflowExecutionID },
-		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.ImageBuilderWorkflowExecution], error) {
-			n := int32(size)
-			out, err := client.ListWorkflowExecutions(ctx, &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: &imageBuildVersionArn, MaxResults: &n, NextToken: token(tok)})
-			if err != nil {
-				return relay.Page[*model.ImageBuilderWorkflowExecution]{}, call{"imagebuilder", "ListWorkflowExecutions", "image build version " + imageBuildVersionArn, tok != ""}.translate(err)
-			}
-			page := relay.Page[*model.ImageBuilderWorkflowExecution]{Next: deref(out.NextToken)}
-			for _, it := range out.WorkflowExecutions {
-				page.Items = append(page.Items, workflowExecution(region, imageBuildVersionArn, it))
-			}
-			return page, nil
-		},
-	}, nil
+	op := listOp[*model.ImageBuilderWorkflowExecution]{svc: ImageBuilder, op: "ListWorkflowExecutions", resource: "image build version " + r.ID,
+		maxPage: ImageBuilder.MaxPage, fingerprint: relay.Fingerprint("imagebuilder", region, r.ID),
+		key: func(e *model.ImageBuilderWorkflowExecution) string { return e.WorkflowExecutionID }}
+	return one(op.listing(func(ctx context.Context, tok *string, size int32) ([]*model.ImageBuilderWorkflowExecution, *string, error) {
+		out, err := client.ListWorkflowExecutions(ctx, &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: &r.ID, MaxResults: &size, NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return mapItems(out.WorkflowExecutions, func(it types.WorkflowExecutionMetadata) *model.ImageBuilderWorkflowExecution {
+			return workflowExecution(region, r.ID, it)
+		}), out.NextToken, nil
+	})), nil
 }
 
 func workflowExecution(region, imageBuildVersionArn string, it types.WorkflowExecutionMetadata) *model.ImageBuilderWorkflowExecution {
@@ -67,7 +90,7 @@ func workflowExecution(region, imageBuildVersionArn string, it types.WorkflowExe
 		ID:                      gid.Encode(string(model.ExecutionServiceImagebuilder), region, id, imageBuildVersionArn),
 		Service:                 model.ExecutionServiceImagebuilder,
 		Region:                  region,
-		Status:                  Normalize(model.ExecutionServiceImagebuilder, string(it.Status)),
+		Status:                  ImageBuilder.Normalize(string(it.Status)),
 		NativeStatus:            nativeOf(it.Status),
 		StartedAt:               parseDateTime(it.StartTime),
 		EndedAt:                 parseDateTime(it.EndTime),
@@ -106,60 +129,52 @@ func parseDateTime(s *string) *time.Time {
 }
 
 // WorkflowSteps is the listing of a workflow execution's steps, in order,
-// in the given region.
+// in the given region (the steps connection of a listed execution).
 func (s *Source) WorkflowSteps(region, workflowExecutionID string) (relay.Listing[*model.ImageBuilderWorkflowStepExecution], error) {
 	region, err := s.nameRegion(region, workflowExecutionIDName, workflowExecutionID)
 	if err != nil {
 		return relay.Listing[*model.ImageBuilderWorkflowStepExecution]{}, err
 	}
 	client := s.imagebuilder.get(s.cfg, region)
-	return relay.Listing[*model.ImageBuilderWorkflowStepExecution]{
-		Fingerprint: relay.Fingerprint("imagebuilder-steps", region, workflowExecutionID),
-		MaxPage:     imageBuilderMaxPage,
-		Key:         func(s *model.ImageBuilderWorkflowStepExecution) string { return s.StepExecutionID },
-		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.ImageBuilderWorkflowStepExecution], error) {
-			n := int32(size)
-			out, err := client.ListWorkflowStepExecutions(ctx, &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: &workflowExecutionID, MaxResults: &n, NextToken: token(tok)})
-			if err != nil {
-				return relay.Page[*model.ImageBuilderWorkflowStepExecution]{}, call{"imagebuilder", "ListWorkflowStepExecutions", "workflow execution " + workflowExecutionID, tok != ""}.translate(err)
+	op := listOp[*model.ImageBuilderWorkflowStepExecution]{svc: ImageBuilder, op: "ListWorkflowStepExecutions", resource: "workflow execution " + workflowExecutionID,
+		maxPage: ImageBuilder.Nested[0].MaxPage, fingerprint: relay.Fingerprint("imagebuilder-steps", region, workflowExecutionID),
+		key: func(st *model.ImageBuilderWorkflowStepExecution) string { return st.StepExecutionID }}
+	return op.listing(func(ctx context.Context, tok *string, size int32) ([]*model.ImageBuilderWorkflowStepExecution, *string, error) {
+		out, err := client.ListWorkflowStepExecutions(ctx, &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: &workflowExecutionID, MaxResults: &size, NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return mapItems(out.Steps, func(st types.WorkflowStepMetadata) *model.ImageBuilderWorkflowStepExecution {
+			return &model.ImageBuilderWorkflowStepExecution{
+				StepExecutionID: deref(st.StepExecutionId), Name: st.Name, Description: st.Description, Action: st.Action,
+				Status: nativeOf(st.Status), RollbackStatus: nativeOf(st.RollbackStatus), Message: st.Message,
+				Inputs: st.Inputs, Outputs: st.Outputs, StartTime: st.StartTime, EndTime: st.EndTime,
+				StartedAt: parseDateTime(st.StartTime), EndedAt: parseDateTime(st.EndTime),
 			}
-			page := relay.Page[*model.ImageBuilderWorkflowStepExecution]{Next: deref(out.NextToken)}
-			for _, st := range out.Steps {
-				page.Items = append(page.Items, &model.ImageBuilderWorkflowStepExecution{
-					StepExecutionID: deref(st.StepExecutionId), Name: st.Name, Description: st.Description, Action: st.Action,
-					Status: nativeOf(st.Status), RollbackStatus: nativeOf(st.RollbackStatus), Message: st.Message,
-					Inputs: st.Inputs, Outputs: st.Outputs, StartTime: st.StartTime, EndTime: st.EndTime,
-					StartedAt: parseDateTime(st.StartTime), EndedAt: parseDateTime(st.EndTime),
-				})
-			}
-			return page, nil
-		},
-	}, nil
-}
-
-// GetWorkflowExecution gets a workflow execution by id, as its list item.
-func (s *Source) GetWorkflowExecution(ctx context.Context, region, workflowExecutionID string) (*model.ImageBuilderWorkflowExecution, error) {
-	region, err := s.nameRegion(region, workflowExecutionIDName, workflowExecutionID)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.imagebuilder.get(s.cfg, region).GetWorkflowExecution(ctx, &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: &workflowExecutionID})
-	if err != nil {
-		return nil, call{"imagebuilder", "GetWorkflowExecution", "workflow execution " + workflowExecutionID, false}.translate(err)
-	}
-	return workflowExecution(region, deref(out.ImageBuildVersionArn), types.WorkflowExecutionMetadata{
-		WorkflowExecutionId: out.WorkflowExecutionId, WorkflowBuildVersionArn: out.WorkflowBuildVersionArn, Type: out.Type,
-		Status: out.Status, Message: out.Message, TotalStepCount: out.TotalStepCount, TotalStepsSucceeded: out.TotalStepsSucceeded,
-		TotalStepsFailed: out.TotalStepsFailed, TotalStepsSkipped: out.TotalStepsSkipped, StartTime: out.StartTime,
-		EndTime: out.EndTime, ParallelGroup: out.ParallelGroup,
+		}), out.NextToken, nil
 	}), nil
 }
 
-// imageBuilderFinal are the workflow execution statuses that never change.
-var imageBuilderFinal = map[string]bool{"COMPLETED": true, "FAILED": true, "ROLLBACK_COMPLETED": true, "CANCELLED": true, "SKIPPED": true}
-
-// WorkflowExecutionFinal reports whether a workflow execution will never
-// change again.
-func WorkflowExecutionFinal(e *model.ImageBuilderWorkflowExecution) bool {
-	return e.NativeStatus != nil && imageBuilderFinal[*e.NativeStatus]
+// GetWorkflowExecution gets a workflow execution by id, as its list item.
+var GetWorkflowExecution = &Detail[RegionKey, *model.ImageBuilderWorkflowExecution]{
+	Service: ImageBuilder, Op: "GetWorkflowExecution",
+	Fetch: func(s *Source, ctx context.Context, k RegionKey) (*model.ImageBuilderWorkflowExecution, error) {
+		region, err := s.nameRegion(k.Region, workflowExecutionIDName, k.ID)
+		if err != nil {
+			return nil, err
+		}
+		out, err := s.imagebuilder.get(s.cfg, region).GetWorkflowExecution(ctx, &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: &k.ID})
+		if err != nil {
+			return nil, callOf(ImageBuilder, "GetWorkflowExecution", "workflow execution "+k.ID, false).translate(err)
+		}
+		return workflowExecution(region, deref(out.ImageBuildVersionArn), types.WorkflowExecutionMetadata{
+			WorkflowExecutionId: out.WorkflowExecutionId, WorkflowBuildVersionArn: out.WorkflowBuildVersionArn, Type: out.Type,
+			Status: out.Status, Message: out.Message, TotalStepCount: out.TotalStepCount, TotalStepsSucceeded: out.TotalStepsSucceeded,
+			TotalStepsFailed: out.TotalStepsFailed, TotalStepsSkipped: out.TotalStepsSkipped, StartTime: out.StartTime,
+			EndTime: out.EndTime, ParallelGroup: out.ParallelGroup,
+		}), nil
+	},
+	Final: func(e *model.ImageBuilderWorkflowExecution, now time.Time) bool {
+		return ImageBuilder.Final(deref(e.NativeStatus), e.EndedAt, now)
+	},
 }

@@ -32,8 +32,8 @@ var (
 	durableExecutionArn = name{"durable execution ARN", 1, 1024, anchored(`arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+):(\$LATEST(?:\.PUBLISHED)?|[0-9]+)/durable-execution/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)`)}
 	// Image Builder ListWorkflowExecutions.imageBuildVersionArn (the model
 	// sets no length; 1024 bounds what its pattern allows).
-	imageBuildVersionArnName = name{"image build version ARN", 1, 1024, anchored(`arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/[0-9]+\.[0-9]+\.[0-9]+/[0-9]+`)}
-	workflowExecutionIDName  = name{"workflow execution id", 1, 64, anchored(`wf-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)}
+	imageBuildVersionArn    = name{"image build version ARN", 1, 1024, anchored(`arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):image/[a-z0-9-_]+/[0-9]+\.[0-9]+\.[0-9]+/[0-9]+`)}
+	workflowExecutionIDName = name{"workflow execution id", 1, 64, anchored(`wf-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)}
 	// Step Functions ListMapRuns.executionArn (Arn: 1-256, no pattern in
 	// the model) and DescribeMapRun.mapRunArn (LongArn: 1-2000). An ARN's
 	// region decides the client, so its shape is checked here.

@@ -1,11 +1,16 @@
-// Package source fetches one upstream page of each AWS listing and maps it to
-// the GraphQL model: one file per AWS service. Every error it returns is an
-// apperr error, translated from AWS once, in errors.go.
+// Package source is what the gateway knows of AWS: one file per service,
+// each a Service value (its operations and quotas, statuses, final-state
+// rule, listing, details, global ids) with the code that fetches a page,
+// maps SDK types and translates errors; the registry of those values
+// (Services); the per-request loaders of detail calls; argument
+// constraints and regions. Every error it returns is an apperr error,
+// translated from AWS once, in errors.go.
 package source
 
 import (
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/imagebuilder"
@@ -13,16 +18,33 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/transfer"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 )
 
-// Source lists executions through SDK clients, one per service and region,
-// each created on first use and reused. Only the regions of its Regions
-// get a client, so there are at most five clients a region.
+// Options configure a Source.
+type Options struct {
+	// Regions are the regions requests may name.
+	Regions Regions
+	// CacheSize is how many final details are kept across requests (0:
+	// none).
+	CacheSize int
+	// Now is the clock of the final-state rules (default time.Now).
+	Now func() time.Time
+	// Unshared turns sharing off: every field of every item makes its own
+	// AWS call and no page is shared. It is the baseline of the loaders'
+	// benchmark, never a production setting.
+	Unshared bool
+}
+
+// Source calls AWS through SDK clients, one per service and region, each
+// created on first use and reused. Only the regions of its Regions get a
+// client, so there are at most five clients a region.
 type Source struct {
-	cfg     aws.Config // the base configuration; its Region is the default region
-	regions Regions
+	cfg   aws.Config // the base configuration; its Region is the default region
+	opts  Options
+	final *lru.Cache[finalKey, any] // details that never change; nil without a cache
 
 	lambda       perRegion[*lambda.Client]
 	imagebuilder perRegion[*imagebuilder.Client]
@@ -31,22 +53,31 @@ type Source struct {
 	transfer     perRegion[*transfer.Client]
 }
 
-// New returns a Source whose clients use cfg (credentials, endpoint, retryer),
-// each with its own region, one of regions.
-func New(cfg aws.Config, regions Regions) *Source {
-	return &Source{
+// New returns a Source whose clients use cfg (credentials, endpoint,
+// retryer, middleware), each with its own region.
+func New(cfg aws.Config, opts Options) *Source {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Source{
 		cfg:          cfg,
-		regions:      regions,
+		opts:         opts,
 		lambda:       perRegion[*lambda.Client]{new: func(c aws.Config) *lambda.Client { return lambda.NewFromConfig(c) }},
 		imagebuilder: perRegion[*imagebuilder.Client]{new: func(c aws.Config) *imagebuilder.Client { return imagebuilder.NewFromConfig(c) }},
 		sfn:          perRegion[*sfn.Client]{new: func(c aws.Config) *sfn.Client { return sfn.NewFromConfig(c) }},
 		iot:          perRegion[*iot.Client]{new: func(c aws.Config) *iot.Client { return iot.NewFromConfig(c) }},
 		transfer:     perRegion[*transfer.Client]{new: func(c aws.Config) *transfer.Client { return transfer.NewFromConfig(c) }},
 	}
+	if opts.CacheSize > 0 && !opts.Unshared {
+		s.final, _ = lru.New[finalKey, any](opts.CacheSize)
+	}
+	return s
 }
 
 // DefaultRegion is the region of listings addressed by name.
 func (s *Source) DefaultRegion() string { return s.cfg.Region }
+
+func (s *Source) now() time.Time { return s.opts.Now() }
 
 // regionOf resolves the region of a resource: the region asked for, else
 // the region of its ARN (arn: "" for a resource named otherwise), else the
@@ -63,10 +94,19 @@ func (s *Source) regionOf(asked, arn string) (string, error) {
 	case asked == "":
 		r = s.cfg.Region
 	}
-	if err := s.regions.Check(r); err != nil {
+	if err := s.opts.Regions.Check(r); err != nil {
 		return "", err
 	}
 	return r, nil
+}
+
+// CheckRegion returns BAD_USER_INPUT for a region that is not served ("" is
+// the default region, and fine).
+func (s *Source) CheckRegion(r string) error {
+	if r == "" {
+		return nil
+	}
+	return s.opts.Regions.Check(r)
 }
 
 // ClientCount is how many SDK clients the Source made (for tests).
@@ -114,15 +154,6 @@ func ARNRegion(s string) string {
 	return parts[3]
 }
 
-// CheckRegion returns BAD_USER_INPUT for a region that is not served ("" is
-// the default region, and fine).
-func (s *Source) CheckRegion(r string) error {
-	if r == "" {
-		return nil
-	}
-	return s.regions.Check(r)
-}
-
 // token returns a pointer to a non-empty token, nil for the first page.
 func token(t string) *string {
 	if t == "" {
@@ -157,4 +188,13 @@ func int64pp(p *int64) *int {
 		return nil
 	}
 	return intp(*p)
+}
+
+// nativeOf returns a pointer to a non-empty native status, nil otherwise.
+func nativeOf[S ~string](s S) *string {
+	if s == "" {
+		return nil
+	}
+	v := string(s)
+	return &v
 }

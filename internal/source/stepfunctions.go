@@ -9,53 +9,138 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/gid"
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
-// sfnService is Step Functions. Quotas: "API action throttling" in
+// StepFunctions is Step Functions' Distributed Map runs: ListMapRuns, and
+// DescribeMapRun, DescribeExecution, DescribeStateMachine. The listing has
+// no status: a map run's status comes from DescribeMapRun. Quotas: "API
+// action throttling" in
 // docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
 // (DescribeExecution's are those of most regions; us-east-1, us-west-2 and
 // eu-west-1 allow 300/15).
-var sfnService = &Service{Name: "stepfunctions", SDKID: "SFN", Operations: []Operation{
-	{"ListMapRuns", Limit{Burst: 100, PerSecond: 1}},
-	{"DescribeMapRun", Limit{Burst: 200, PerSecond: 1}},
-	{"DescribeExecution", Limit{Burst: 250, PerSecond: 10}},
-	{"DescribeStateMachine", Limit{Burst: 200, PerSecond: 20}},
-}}
+var StepFunctions = &Service{
+	Name: "stepfunctions", SDKID: "SFN", Kind: model.ExecutionServiceStepfunctions,
+	Operations: []Operation{
+		{"ListMapRuns", Limit{Burst: 100, PerSecond: 1}},
+		{"DescribeMapRun", Limit{Burst: 200, PerSecond: 1}},
+		{"DescribeExecution", Limit{Burst: 250, PerSecond: 10}},
+		{"DescribeStateMachine", Limit{Burst: 200, PerSecond: 20}},
+	},
+	Statuses: map[string]model.ExecutionStatus{
+		"RUNNING": model.ExecutionStatusRunning, "SUCCEEDED": model.ExecutionStatusSucceeded,
+		"FAILED": model.ExecutionStatusFailed, "ABORTED": model.ExecutionStatusCancelled,
+	},
+	Final:   sfnFinal,
+	Input:   "stepFunctionsExecutionArn",
+	Type:    "StepFunctionsMapRun",
+	Listing: "stepFunctionsMapRuns",
+	MaxPage: 1000,
+	Filter:  FilterByDescribe,
+	Details: []DetailFields{
+		{Op: "DescribeMapRun", Type: "StepFunctionsMapRun", Fields: []string{"status", "nativeStatus", "itemCounts", "executionCounts",
+			"maxConcurrency", "toleratedFailurePercentage", "toleratedFailureCount", "redriveCount", "redriveDate"}},
+		{Op: "DescribeStateMachine", Type: "StepFunctionsMapRun", Fields: []string{"stateMachine"}},
+		{Op: "DescribeExecution", Type: "StepFunctionsMapRun", Fields: []string{"execution"}},
+	},
+	IDKeys: 1,
+}
 
-// sfnMaxPage is ListMapRuns' largest page.
-const sfnMaxPage = 1000
-
-// MapRuns is the listing of the Distributed Map runs of a Step Functions
-// execution, newest first, in the region of the execution's ARN (region,
-// when given, must be that one). BAD_USER_INPUT for an ARN AWS would refuse,
-// a region not served, or a region that contradicts the ARN's.
-func (s *Source) MapRuns(region, executionArn string) (relay.Listing[*model.StepFunctionsMapRun], error) {
-	if err := sfnExecutionArn.check(executionArn); err != nil {
-		return relay.Listing[*model.StepFunctionsMapRun]{}, err
+// The functions of StepFunctions refer to StepFunctions itself: they are set here, after it
+// is initialized (CheckRegistry fails the start-up if one is missing).
+func init() {
+	StepFunctions.List = (*Source).mapRunListings
+	StepFunctions.Node = func(ctx context.Context, region string, keys []string) (func() (model.Node, error), error) {
+		return nodeOf(Load(ctx, DescribeMapRun, keys[0]), func(d *MapRunDetails) model.Node { return d.Item }), nil
 	}
-	region, err := s.regionOf(region, executionArn)
+}
+
+// sfnExecutionStatuses are the statuses of Step Functions executions
+// (DescribeExecution): a map run's, and two more.
+var sfnExecutionStatuses = map[string]model.ExecutionStatus{
+	"RUNNING": model.ExecutionStatusRunning, "SUCCEEDED": model.ExecutionStatusSucceeded,
+	"FAILED": model.ExecutionStatusFailed, "ABORTED": model.ExecutionStatusCancelled,
+	"TIMED_OUT": model.ExecutionStatusTimedOut, "PENDING_REDRIVE": model.ExecutionStatusPending,
+}
+
+// redriveWindow is how long after it stopped a failed, aborted or timed-out
+// Step Functions execution (and its map runs) can be redriven, under the
+// same ARN: until then it is terminal but not final.
+const redriveWindow = 14 * 24 * time.Hour
+
+// sfnFinal reports whether a map run or execution will never change again:
+// it succeeded, or it stopped otherwise longer ago than the redrive window.
+func sfnFinal(status string, stop *time.Time, now time.Time) bool {
+	switch status {
+	case "SUCCEEDED":
+		return true
+	case "FAILED", "ABORTED", "TIMED_OUT":
+		return stop != nil && now.Sub(*stop) > redriveWindow
+	}
+	return false
+}
+
+// mapRunListings is the listing of the Distributed Map runs of a Step
+// Functions execution, newest first, in the region of the execution's ARN
+// (r.Region, when given, must be that one). With r.Statuses, each map run
+// read is described to learn its status (the caller keeps those it wants).
+//
+// BAD_USER_INPUT for an ARN AWS would refuse, a region not served, or a
+// region that contradicts the ARN's.
+func (s *Source) mapRunListings(r Resource) ([]relay.Listing[model.Execution], error) {
+	if err := sfnExecutionArn.check(r.ID); err != nil {
+		return nil, err
+	}
+	region, err := s.regionOf(r.Region, r.ID)
 	if err != nil {
-		return relay.Listing[*model.StepFunctionsMapRun]{}, err
+		return nil, err
 	}
 	client := s.sfn.get(s.cfg, region)
-	return relay.Listing[*model.StepFunctionsMapRun]{
-		Fingerprint: relay.Fingerprint("stepfunctions", region, executionArn),
-		MaxPage:     sfnMaxPage,
-		Key:         func(r *model.StepFunctionsMapRun) string { return r.MapRunArn },
-		Fetch: func(ctx context.Context, tok string, size int) (relay.Page[*model.StepFunctionsMapRun], error) {
-			out, err := client.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &executionArn, MaxResults: int32(size), NextToken: token(tok)})
-			if err != nil {
-				return relay.Page[*model.StepFunctionsMapRun]{}, call{"stepfunctions", "ListMapRuns", "execution " + executionArn, tok != ""}.translate(err)
+	op := listOp[*model.StepFunctionsMapRun]{svc: StepFunctions, op: "ListMapRuns", resource: "execution " + r.ID, maxPage: StepFunctions.MaxPage,
+		fingerprint: relay.Fingerprint("stepfunctions", region, r.ID),
+		key:         func(m *model.StepFunctionsMapRun) string { return m.MapRunArn }}
+	l := op.listing(func(ctx context.Context, tok *string, size int32) ([]*model.StepFunctionsMapRun, *string, error) {
+		out, err := client.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &r.ID, MaxResults: size, NextToken: tok})
+		if err != nil {
+			return nil, nil, err
+		}
+		return mapItems(out.MapRuns, func(it types.MapRunListItem) *model.StepFunctionsMapRun { return mapRun(region, it) }), out.NextToken, nil
+	})
+	if r.Statuses != nil {
+		l.Fetch = withMapRunStatus(l.Fetch)
+	}
+	return one(l), nil
+}
+
+// withMapRunStatus fills in the status of every map run of a page, which
+// the listing leaves out, through the DescribeMapRun loader (all at once).
+// The page may be shared with other fields of the request: it returns a
+// copy of each map run, never changing the shared ones. A map run that no
+// longer exists keeps no status, so a status filter drops it.
+func withMapRunStatus(fetch relay.Fetcher[*model.StepFunctionsMapRun]) relay.Fetcher[*model.StepFunctionsMapRun] {
+	return func(ctx context.Context, token string, size int) (relay.UpstreamPage[*model.StepFunctionsMapRun], error) {
+		p, err := fetch(ctx, token, size)
+		if err != nil {
+			return p, err
+		}
+		keys := mapItems(p.Items, func(m *model.StepFunctionsMapRun) string { return m.MapRunArn })
+		details, errs := LoadMany(ctx, DescribeMapRun, keys)()
+		out := relay.UpstreamPage[*model.StepFunctionsMapRun]{Next: p.Next, Items: make([]*model.StepFunctionsMapRun, len(p.Items))}
+		for i, it := range p.Items {
+			run := *it
+			switch {
+			case len(errs) > i && errs[i] != nil && apperr.CodeOf(errs[i]) != apperr.NotFound:
+				return relay.UpstreamPage[*model.StepFunctionsMapRun]{}, errs[i]
+			case len(errs) > i && errs[i] != nil:
+			default:
+				run.Status, run.NativeStatus = details[i].Item.Status, details[i].Item.NativeStatus
 			}
-			page := relay.Page[*model.StepFunctionsMapRun]{Next: deref(out.NextToken)}
-			for _, it := range out.MapRuns {
-				page.Items = append(page.Items, mapRun(region, it))
-			}
-			return page, nil
-		},
-	}, nil
+			out.Items[i] = &run
+		}
+		return out, nil
+	}
 }
 
 // mapRun maps a list item. The listing has no status: it stays null here.
@@ -75,11 +160,10 @@ func mapRun(region string, it types.MapRunListItem) *model.StepFunctionsMapRun {
 }
 
 // MapRunDetails is what DescribeMapRun tells of a map run: the list item
-// (for refetching by id) and the fields the list leaves out.
+// with its status (for refetching by id) and the fields the list leaves
+// out.
 type MapRunDetails struct {
 	Item                       *model.StepFunctionsMapRun
-	Status                     *model.ExecutionStatus
-	NativeStatus               *string
 	ItemCounts                 *model.StepFunctionsMapRunCounts
 	ExecutionCounts            *model.StepFunctionsMapRunCounts
 	MaxConcurrency             *int
@@ -87,30 +171,32 @@ type MapRunDetails struct {
 	ToleratedFailureCount      *int
 	RedriveCount               *int
 	RedriveDate                *time.Time
-	terminal                   bool
 }
 
-// Terminal reports whether the map run has ended: its details never change.
-func (d *MapRunDetails) Terminal() bool { return d.terminal }
+// DescribeMapRun describes a map run by ARN, in the ARN's region.
+var DescribeMapRun = &Detail[string, *MapRunDetails]{
+	Service: StepFunctions, Op: "DescribeMapRun",
+	Fetch: (*Source).describeMapRun,
+	Final: func(d *MapRunDetails, now time.Time) bool {
+		return sfnFinal(deref(d.Item.NativeStatus), d.Item.StopDate, now)
+	},
+}
 
-// DescribeMapRun describes a map run in the region of its ARN.
-func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunDetails, error) {
+func (s *Source) describeMapRun(ctx context.Context, mapRunArn string) (*MapRunDetails, error) {
 	region, err := s.arnRegion(sfnMapRunArn, mapRunArn)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.sfn.get(s.cfg, region).DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRunArn})
 	if err != nil {
-		return nil, call{"stepfunctions", "DescribeMapRun", "map run " + mapRunArn, false}.translate(err)
+		return nil, callOf(StepFunctions, "DescribeMapRun", "map run "+mapRunArn, false).translate(err)
 	}
 	item := mapRun(region, types.MapRunListItem{ExecutionArn: out.ExecutionArn, MapRunArn: out.MapRunArn, StartDate: out.StartDate,
 		StopDate: out.StopDate, StateMachineArn: stateMachineOf(deref(out.ExecutionArn))})
-	item.Status = Normalize(model.ExecutionServiceStepfunctions, string(out.Status))
+	item.Status = StepFunctions.Normalize(string(out.Status))
 	item.NativeStatus = nativeOf(out.Status)
 	return &MapRunDetails{
 		Item:                       item,
-		Status:                     Normalize(model.ExecutionServiceStepfunctions, string(out.Status)),
-		NativeStatus:               nativeOf(out.Status),
 		ItemCounts:                 mapRunCounts(out.ItemCounts),
 		ExecutionCounts:            mapRunCounts((*types.MapRunItemCounts)(out.ExecutionCounts)),
 		MaxConcurrency:             intp(out.MaxConcurrency),
@@ -118,7 +204,6 @@ func (s *Source) DescribeMapRun(ctx context.Context, mapRunArn string) (*MapRunD
 		ToleratedFailureCount:      new(int(out.ToleratedFailureCount)),
 		RedriveCount:               intpp(out.RedriveCount),
 		RedriveDate:                out.RedriveDate,
-		terminal:                   sfnFinal(string(out.Status), out.StopDate),
 	}, nil
 }
 
@@ -146,37 +231,54 @@ func mapRunCounts(c *types.MapRunItemCounts) *model.StepFunctionsMapRunCounts {
 	}
 }
 
-// DescribeExecution describes a Step Functions execution in the region of
-// its ARN; an execution that is not RUNNING never changes again.
-func (s *Source) DescribeExecution(ctx context.Context, executionArn string) (*model.StepFunctionsExecution, error) {
+// DescribeExecution describes a Step Functions execution by ARN, in the
+// ARN's region. It is final on the same rule as map runs.
+var DescribeExecution = &Detail[string, *model.StepFunctionsExecution]{
+	Service: StepFunctions, Op: "DescribeExecution",
+	Fetch: (*Source).describeExecution,
+	Final: func(e *model.StepFunctionsExecution, now time.Time) bool {
+		return sfnFinal(deref(e.NativeStatus), e.EndedAt, now)
+	},
+}
+
+func (s *Source) describeExecution(ctx context.Context, executionArn string) (*model.StepFunctionsExecution, error) {
 	region, err := s.arnRegion(sfnExecutionArn, executionArn)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.sfn.get(s.cfg, region).DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &executionArn})
 	if err != nil {
-		return nil, call{"stepfunctions", "DescribeExecution", "execution " + executionArn, false}.translate(err)
+		return nil, callOf(StepFunctions, "DescribeExecution", "execution "+executionArn, false).translate(err)
 	}
-	return &model.StepFunctionsExecution{
+	e := &model.StepFunctionsExecution{
 		ExecutionArn:    deref(out.ExecutionArn),
 		Name:            out.Name,
-		Status:          normalizeSFNExecution(string(out.Status)),
 		NativeStatus:    nativeOf(out.Status),
 		StartedAt:       out.StartDate,
 		EndedAt:         out.StopDate,
 		StateMachineArn: out.StateMachineArn,
-	}, nil
+	}
+	if st, ok := sfnExecutionStatuses[string(out.Status)]; ok {
+		e.Status = &st
+	}
+	return e, nil
 }
 
-// DescribeStateMachine describes a state machine in the region of its ARN.
-func (s *Source) DescribeStateMachine(ctx context.Context, stateMachineArn string) (*model.StepFunctionsStateMachine, error) {
+// DescribeStateMachine describes a state machine by ARN, in the ARN's
+// region. State machines are updated in place: never kept.
+var DescribeStateMachine = &Detail[string, *model.StepFunctionsStateMachine]{
+	Service: StepFunctions, Op: "DescribeStateMachine",
+	Fetch: (*Source).describeStateMachine,
+}
+
+func (s *Source) describeStateMachine(ctx context.Context, stateMachineArn string) (*model.StepFunctionsStateMachine, error) {
 	region, err := s.arnRegion(sfnStateMachineArn, stateMachineArn)
 	if err != nil {
 		return nil, err
 	}
 	out, err := s.sfn.get(s.cfg, region).DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &stateMachineArn})
 	if err != nil {
-		return nil, call{"stepfunctions", "DescribeStateMachine", "state machine " + stateMachineArn, false}.translate(err)
+		return nil, callOf(StepFunctions, "DescribeStateMachine", "state machine "+stateMachineArn, false).translate(err)
 	}
 	return &model.StepFunctionsStateMachine{
 		StateMachineArn: deref(out.StateMachineArn),
@@ -187,34 +289,4 @@ func (s *Source) DescribeStateMachine(ctx context.Context, stateMachineArn strin
 		RoleArn:         out.RoleArn,
 		CreationDate:    out.CreationDate,
 	}, nil
-}
-
-func normalizeSFNExecution(native string) *model.ExecutionStatus {
-	if st, ok := sfnExecutionStatuses[native]; ok {
-		return &st
-	}
-	return nil
-}
-
-// redriveWindow is how long after it stopped a failed, aborted or timed-out
-// Step Functions execution (and its map runs) can be redriven, under the
-// same ARN.
-const redriveWindow = 14 * 24 * time.Hour
-
-// sfnFinal reports whether a map run or execution will never change again:
-// it succeeded, or it stopped otherwise longer ago than the redrive window.
-func sfnFinal(status string, stop *time.Time) bool {
-	switch status {
-	case "SUCCEEDED":
-		return true
-	case "FAILED", "ABORTED", "TIMED_OUT":
-		return stop != nil && time.Since(*stop) > redriveWindow
-	}
-	return false
-}
-
-// SFNExecutionFinal reports whether a described execution will never change
-// again (see sfnFinal).
-func SFNExecutionFinal(e *model.StepFunctionsExecution) bool {
-	return e.NativeStatus != nil && sfnFinal(*e.NativeStatus, e.EndedAt)
 }
