@@ -151,7 +151,6 @@ func sdkItems(t *testing.T, m *Main, rs []awsemu.Resource) []fedItem {
 	return out
 }
 
-
 const executionsQuery = `query($s: [ExecutionSourceInput!]!, $st: [ExecutionStatus!], $first: Int, $after: String) {
 	executions(sources: $s, statuses: $st, first: $first, after: $after) {
 		edges { cursor node { __typename id

@@ -63,9 +63,9 @@ type track[T any] struct {
 	index    int
 	listing  Listing[T]
 	filtered bool
-	pos      Position // the next unconsumed item
+	pos      Position         // the next unconsumed item
 	page     *UpstreamPage[T] // the fetched upstream page that holds pos, if any
-	size     int      // the size page was fetched at
+	size     int              // the size page was fetched at
 	fetches  int
 	failed   bool // failed transiently: its items are still to come
 	stalled  bool // ran out of fetches before finding its next item

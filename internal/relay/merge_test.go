@@ -150,7 +150,9 @@ func TestMergeFailureKeepsPaging(t *testing.T) {
 	} {
 		calls := 0
 		ok := mergeFake(0, []int{9, 5, 1}, &calls, false)
-		bad := Listing[[2]int]{MaxPage: 4, Fetch: func(context.Context, string, int) (UpstreamPage[[2]int], error) { return UpstreamPage[[2]int]{}, tc.err }}
+		bad := Listing[[2]int]{MaxPage: 4, Fetch: func(context.Context, string, int) (UpstreamPage[[2]int], error) {
+			return UpstreamPage[[2]int]{}, tc.err
+		}}
 		m := Merge[[2]int]{Fingerprint: "fp", Sealer: testSealer, Listings: []Listing[[2]int]{ok, bad}, Before: func(a, b [2]int) bool { return a[1] > b[1] }}
 		conn, fails, err := m.Connection(context.Background(), 10, nil)
 		if err != nil || len(conn.Edges) != 3 || len(fails) != 1 || conn.PageInfo.HasNextPage != tc.wantNext {
