@@ -215,8 +215,31 @@ func (p *pager[T]) fetch(t *track[T]) error {
 	if err := p.resync(t, page, size); err != nil {
 		return err
 	}
+	if err := p.checkPageOrder(t, page); err != nil {
+		return err
+	}
 	t.page, t.size = &page, size
 	return nil
+}
+
+// checkPageOrder fails the page as soon as a fetched upstream page is not
+// in the order the merge needs, before any of its items is placed: a
+// listing in the other order would otherwise show its items too late.
+func (p *pager[T]) checkPageOrder(t *track[T], page UpstreamPage[T]) error {
+	if p.m.Before == nil {
+		return nil
+	}
+	for i := 1; i < len(page.Items); i++ {
+		if p.m.Before(page.Items[i], page.Items[i-1]) {
+			return p.misordered(t)
+		}
+	}
+	return nil
+}
+
+func (p *pager[T]) misordered(t *track[T]) error {
+	return &ListingError{Index: t.index, Err: apperr.New(apperr.Upstream,
+		"the listing is not in the order the merge needs (newest first): an item came after a newer one")}
 }
 
 // failed records a listing's failure: INVALID_CURSOR and a cancelled request
@@ -266,8 +289,7 @@ func (p *pager[T]) resync(t *track[T], page UpstreamPage[T], size int) error {
 // gave last: the merge could not order it.
 func (p *pager[T]) checkOrder(t *track[T], item T) error {
 	if p.m.Before != nil && t.hasPrev && p.m.Before(item, t.prev) {
-		return &ListingError{Index: t.index, Err: apperr.New(apperr.Upstream,
-			"the listing is not in the order the merge needs (newest first): an item came after a newer one")}
+		return p.misordered(t)
 	}
 	return nil
 }

@@ -39,12 +39,12 @@ func set(codes ...string) map[string]bool {
 // callOf names a call of svc's operation about resource; withToken: it
 // carried a pagination token from a cursor.
 func callOf(svc *Service, op, resource string, withToken bool) call {
-	return call{svc.Name, op, resource, withToken}
+	return call{svc, op, resource, withToken}
 }
 
 // call names an upstream call for error translation.
 type call struct {
-	service  string // "stepfunctions"
+	svc      *Service
 	op       string // "ListMapRuns"
 	resource string // what the call was about, for messages
 	token    bool   // the call carried a pagination token from a cursor
@@ -60,11 +60,11 @@ func (c call) translate(err error) error {
 	var own *apperr.Error
 	if errors.As(err, &own) { // the upstream gate's (rate limit, deadline, budget)
 		if own.Service == "" {
-			own.Service = c.service
+			own.Service = c.svc.Name
 		}
 		return own
 	}
-	out := &apperr.Error{Code: apperr.Upstream, Service: c.service, Err: err}
+	out := &apperr.Error{Code: apperr.Upstream, Service: c.svc.Name, Err: err}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		out.RequestID = re.ServiceRequestID()
@@ -95,7 +95,7 @@ func (c call) translate(err error) error {
 	default:
 		out.Message = c.op + " failed: AWS could not be reached or answered badly"
 	}
-	slog.Warn("upstream error", "service", c.service, "op", c.op, "resource", c.resource, "code", out.Code, "awsCode", code, "requestId", out.RequestID, "err", err)
+	slog.Warn("upstream error", "service", c.svc.Name, "op", c.op, "resource", c.resource, "code", out.Code, "awsCode", code, "requestId", out.RequestID, "err", err)
 	return out
 }
 
