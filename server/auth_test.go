@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -35,12 +36,21 @@ func TestAPIKeyAuth(t *testing.T) {
 	writeFile(t, file, "# team keys\nsha256:"+hex.EncodeToString(sum[:])+" alice@portal\n\n"+bob+"  bob ci\n")
 	logs := captureLogs(t)
 	m := startGateway(t, func(c *Config) { c.Auth, c.APIKeysFile = "api-key", file })
+	// A key whose SHA-256 shares alice's first byte: compared whole, refused.
+	near := ""
+	for i := 0; near == ""; i++ {
+		k := fmt.Sprintf("near-miss-key-%06d", i)
+		if d := sha256.Sum256([]byte(k)); d[0] == sum[0] && k != alice {
+			near = k
+		}
+	}
 	for _, tc := range []struct {
 		name   string
 		header map[string]string
 		status int
 	}{
 		{"no credential", nil, 401},
+		{"a key whose digest shares a prefix", map[string]string{"Authorization": "Bearer " + near}, 401},
 		{"unknown key", map[string]string{"Authorization": "Bearer not-a-key-of-the-file"}, 401},
 		{"hash given as the key", map[string]string{"Authorization": "Bearer sha256:" + hex.EncodeToString(sum[:])}, 401},
 		{"basic scheme", map[string]string{"Authorization": "Basic " + alice}, 401},

@@ -329,6 +329,14 @@ func TestExecutionsSourceErrors(t *testing.T) {
 			t.Errorf("%s cursor: errors %+v", name, errs)
 		}
 	}
+	// An IoT source on statuses is one listing per IoT status (FAILED:
+	// FAILED and REJECTED); failing, it is reported once, as one source.
+	if err := m.Emulator.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"iot.ListJobExecutionsForJob"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := execPageOf(t, m, sources, []string{"FAILED"}, 5, nil); len(errs) != 1 || errs[0].Extensions["source"] != float64(3) {
+		t.Fatalf("a failing IoT source on statuses: errors %+v", errs)
+	}
 	if err := m.Emulator.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"transfer.ListExecutions"}}); err != nil {
 		t.Fatal(err)
 	}
