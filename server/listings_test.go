@@ -196,7 +196,7 @@ func (s listingSpec) walk(t testing.TB, m *Main, r awsemu.Resource, first int) (
 }
 
 // minimalCalls is the number of list calls a walk of n items at page size
-// first must cost (DESIGN.md): every relay page starts on an upstream
+// first must cost (the README's Paging section): every relay page starts on an upstream
 // boundary, so it fetches upstream pages of min(first, maxPage), then the
 // rest of first; a walk's last page stops at the listing's end.
 func minimalCalls(n, first, maxPage int) int {

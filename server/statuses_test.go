@@ -1,6 +1,6 @@
 package main
 
-// statusTable is DESIGN.md's status mapping, written out for the tests'
+// statusTable is the README's status mapping, written out for the tests'
 // oracles (never computed by the code under test): per service (as the
 // emulator names it), each native status and its normalized status.
 var statusTable = map[string]map[string]string{

@@ -9,9 +9,9 @@ import (
 	"github.com/execgraph/execgraph/graph/model"
 )
 
-// designStatuses is DESIGN.md's status mapping, written out here: every
+// readmeStatuses is the README's status mapping, written out here: every
 // native status of every service and its normalized status.
-var designStatuses = map[*Service]map[string]model.ExecutionStatus{
+var readmeStatuses = map[*Service]map[string]model.ExecutionStatus{
 	Lambda: {"RUNNING": "RUNNING", "SUCCEEDED": "SUCCEEDED", "FAILED": "FAILED", "TIMED_OUT": "TIMED_OUT", "STOPPED": "CANCELLED"},
 	ImageBuilder: {"PENDING": "PENDING", "SKIPPED": "SKIPPED", "RUNNING": "RUNNING", "COMPLETED": "SUCCEEDED", "FAILED": "FAILED",
 		"ROLLBACK_IN_PROGRESS": "RUNNING", "ROLLBACK_COMPLETED": "FAILED", "CANCELLED": "CANCELLED"},
@@ -21,10 +21,10 @@ var designStatuses = map[*Service]map[string]model.ExecutionStatus{
 	Transfer: {"IN_PROGRESS": "RUNNING", "COMPLETED": "SUCCEEDED", "EXCEPTION": "FAILED", "HANDLING_EXCEPTION": "RUNNING"},
 }
 
-// TestEveryStatusMapping: each service maps exactly DESIGN.md's native
-// statuses, each to DESIGN.md's normalized status; anything else is null.
+// TestEveryStatusMapping: each service maps exactly the README's native
+// statuses, each to the README's normalized status; anything else is null.
 func TestEveryStatusMapping(t *testing.T) {
-	for svc, want := range designStatuses {
+	for svc, want := range readmeStatuses {
 		if got := slices.Sorted(maps.Keys(svc.Statuses)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
 			t.Errorf("%s: native statuses %v, want %v", svc.Name, got, slices.Sorted(maps.Keys(want)))
 		}
@@ -39,8 +39,8 @@ func TestEveryStatusMapping(t *testing.T) {
 			}
 		}
 	}
-	if len(designStatuses) != len(Services) {
-		t.Errorf("the table covers %d services of %d", len(designStatuses), len(Services))
+	if len(readmeStatuses) != len(Services) {
+		t.Errorf("the table covers %d services of %d", len(readmeStatuses), len(Services))
 	}
 }
 

@@ -27,8 +27,8 @@ import (
 // mutant is one planted bug.
 type mutant struct {
 	name, file, old, new string
-	pkgs                  []string // packages to test
-	run                   string   // -run pattern
+	pkgs                 []string // packages to test
+	run                  string   // -run pattern
 }
 
 func main() {
