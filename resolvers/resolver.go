@@ -56,6 +56,7 @@ func listing[C any](ctx context.Context, r *Resolver, svc *source.Service, res s
 	if err != nil {
 		return nil, err
 	}
+	source.Prefetch(ctx, r.Source, ls[0], c, after, firstOr(first))
 	return connectionOf[C](c), nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"net/url"
@@ -58,6 +59,12 @@ type Config struct {
 	Introspection    bool   // -introspection
 	QueryCacheBytes  int64  // -query-cache-bytes
 	TrustedDocuments string // -trusted-documents
+
+	Prefetch    bool   // -prefetch
+	MetricsAddr string // -metrics-addr ("": /metrics on -addr)
+	PprofAddr   string // -pprof-addr ("": off)
+	LogFormat   string // -log-format: text or json
+	LogLevel    string // -log-level: debug, info, warn, error
 
 	MaxBodyBytes      int64         // -max-body-bytes
 	MaxConnections    int           // -max-connections
@@ -119,6 +126,11 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.Int64Var(&c.QueryCacheBytes, "query-cache-bytes", 16<<20, "bytes of query text kept in the parsed-query and persisted-query caches")
 	fs.StringVar(&c.TrustedDocuments, "trusted-documents", "", "JSON manifest of trusted documents (Relay's or Apollo's persisted-query output): when set, only those run")
 
+	fs.BoolVar(&c.Prefetch, "prefetch", true, "while a client walks a listing (a request with after), fetch the next upstream page in the background")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "host:port to serve Prometheus /metrics on, without authentication (default: /metrics on -addr, authenticated like /graphql)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "host:port to serve Go's profiler (/debug/pprof/) on (default: off)")
+	fs.StringVar(&c.LogFormat, "log-format", "text", `"text" or "json"`)
+	fs.StringVar(&c.LogLevel, "log-level", "info", `"debug", "info", "warn" or "error"`)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
 	fs.IntVar(&c.MaxConnections, "max-connections", 1024, "most client connections open at once (more wait to be accepted)")
 	durationVar(fs, &c.RequestTimeout, "request-timeout", 30*time.Second, "deadline of a request: every resolver and AWS call stops at it")
@@ -165,6 +177,26 @@ func (c *Config) check(introspection string) error {
 	checks := []func() error{
 		func() error { return checkAddr("-addr", c.Addr, "127.0.0.1:8081") },
 		func() error { return checkAddr("-emulator-addr", c.EmulatorAddr, "127.0.0.1:4567") },
+		func() error {
+			for flagName, addr := range map[string]string{"-metrics-addr": c.MetricsAddr, "-pprof-addr": c.PprofAddr} {
+				if addr != "" {
+					if err := checkAddr(flagName, addr, "127.0.0.1:9090"); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+		func() error {
+			if c.LogFormat != "text" && c.LogFormat != "json" {
+				return fmt.Errorf(`-log-format must be "text" or "json", got %q`, c.LogFormat)
+			}
+			var l slog.Level
+			if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+				return fmt.Errorf(`-log-level must be "debug", "info", "warn" or "error", got %q`, c.LogLevel)
+			}
+			return nil
+		},
 		func() error {
 			if c.Backend != "emulator" && c.Backend != "aws" {
 				return fmt.Errorf(`-backend must be "emulator" or "aws", got %q`, c.Backend)

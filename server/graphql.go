@@ -11,6 +11,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/ravilushqa/otelgqlgen"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/execgraph/execgraph/internal/apperr"
@@ -51,7 +53,15 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		return apperr.New(apperr.Internal, "internal error")
 	})
 	exec.Use(gate)
-	return &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes}, nil
+	var h http.Handler = &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes, Metrics: m.Metrics}
+	if m.tracer != nil {
+		// A span per operation and per resolver that calls AWS (never the
+		// variables), under the HTTP request's span.
+		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(m.tracer), otelgqlgen.WithoutVariables(),
+			otelgqlgen.WithCreateSpanFromFields(func(fc *graphql.FieldContext) bool { return fc.IsResolver })))
+		h = otelhttp.NewHandler(h, "graphql", otelhttp.WithTracerProvider(m.tracer))
+	}
+	return h, nil
 }
 
 // presentError gives every GraphQL error an extensions.code:

@@ -31,10 +31,11 @@ func startGateway(t testing.TB, mutate ...func(*Config)) *Main {
 }
 
 // baseConfig is the tests' configuration: loopback port 0 for the gateway
-// and the emulator, seed 7, one attempt per AWS call.
+// and the emulator, seed 7, one attempt per AWS call, no prefetching (so
+// that call counts are those of the requests alone).
 func baseConfig(t testing.TB) Config {
 	t.Helper()
-	cfg, err := ParseFlags([]string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0", "-emulator-seed", "7", "-aws-max-attempts", "1"}, func(string) string { return "" }, io.Discard)
+	cfg, err := ParseFlags([]string{"-addr", "127.0.0.1:0", "-emulator-addr", "127.0.0.1:0", "-emulator-seed", "7", "-aws-max-attempts", "1", "-prefetch=false"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

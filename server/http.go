@@ -24,6 +24,7 @@ import (
 //
 //	POST, GET /graphql   GraphQL over HTTP (authenticated, CSRF-guarded, CORS)
 //	GET /                GraphiQL (served from the binary), opened on exampleQuery
+//	GET /metrics         Prometheus metrics (authenticated; or on -metrics-addr)
 //	GET /healthz         liveness: 200 {"status":"ok"} while the process serves
 //	GET /readyz          readiness: 200 when AWS credentials resolve, 503 otherwise
 //
@@ -45,6 +46,11 @@ func (m *Main) routes(gql http.Handler, authn auth.Authenticator) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", api)
+	if c.MetricsAddr == "" {
+		// Scrapers authenticate like any client (Prometheus sends bearer
+		// tokens); -metrics-addr serves them apart, without.
+		mux.Handle("GET /metrics", auth.Middleware(authn, m.Metrics.Handler()))
+	}
 	page := graphiql.Handler(graphiql.Options{Endpoint: "/graphql", DefaultQuery: m.example, Title: "execgraph"})
 	mux.Handle("/{$}", page)
 	mux.Handle(graphiql.AssetPrefix, page)

@@ -10,17 +10,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/net/netutil"
 
 	"github.com/execgraph/execgraph/internal/auth"
 	"github.com/execgraph/execgraph/internal/awsemu"
 	"github.com/execgraph/execgraph/internal/frontdoor"
+	"github.com/execgraph/execgraph/internal/obs"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 	"github.com/execgraph/execgraph/internal/upstream"
@@ -35,6 +39,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "execgraph:", err)
 		os.Exit(2)
 	}
+	slog.SetDefault(newLogger(cfg, os.Stderr))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := &Main{Config: cfg}
@@ -58,9 +63,17 @@ type Main struct {
 	AWS      aws.Config     // the SDK configuration the gateway uses
 	URL      string         // the gateway's base URL, once running
 
-	srv       *http.Server
-	done      chan error
+	// Metrics are the gateway's Prometheus metrics; MetricsURL the base URL
+	// of -metrics-addr, when set.
+	Metrics    *obs.Metrics
+	MetricsURL string
+
+	listeners []net.Listener
+	servers   []served
 	stop      context.CancelFunc // ends background work (readiness, JWKS refresh)
+	tracer    trace.TracerProvider
+	// tracerShutdown flushes the traces at Close (nil without tracing).
+	tracerShutdown func(context.Context) error
 	example   string             // the query GraphiQL opens with
 	readiness readiness
 	gate      *frontdoor.Gate // the GraphQL front door (tests read its cache)
@@ -75,19 +88,29 @@ type Main struct {
 	unshared bool
 }
 
-// Run starts the emulator (on the emulator backend) and the HTTP server, and
-// returns once both listen. Readiness (AWS credentials) is checked in the
-// background and never delays the start.
-func (m *Main) Run(ctx context.Context) error {
+// served is one running HTTP server.
+type served struct {
+	srv  *http.Server
+	done chan error
+}
+
+// Run starts the emulator (on the emulator backend) and the HTTP servers,
+// and returns once they listen. Readiness (AWS credentials) is checked in
+// the background and never delays the start.
+func (m *Main) Run(ctx context.Context) (err error) {
 	c := m.Config
 	bg, stop := context.WithCancel(context.Background())
 	m.stop = stop
+	defer func() {
+		if err != nil {
+			m.closeBackground()
+		}
+	}()
 	m.example = exampleQuery(nil)
 	switch c.Backend {
 	case "emulator":
 		emu, err := awsemu.Start(c.EmulatorAddr, awsemu.New(awsemu.Options{Seed: c.EmulatorSeed, TokenTTL: c.EmulatorTokenTTL, Now: m.emulatorNow, LambdaOrder: c.EmulatorLambda}))
 		if err != nil {
-			stop()
 			return listenError("-emulator-addr", c.EmulatorAddr, err)
 		}
 		m.Emulator = emu
@@ -95,61 +118,99 @@ func (m *Main) Run(ctx context.Context) error {
 		manifest := emu.Manifest()
 		m.example = exampleQuery(&manifest)
 	case "aws":
-		cfg, err := awsConfig(ctx, c)
-		if err != nil {
-			stop()
+		if m.AWS, err = awsConfig(ctx, c); err != nil {
 			return err
 		}
-		m.AWS = cfg
+	}
+	m.Metrics = obs.NewMetrics()
+	if err := m.startTracing(ctx); err != nil {
+		return err
 	}
 	authn, err := newAuthenticator(bg, c)
 	if err != nil {
-		m.closeBackground()
 		return err
 	}
-	ln, err := net.Listen("tcp", c.Addr)
+	ln, err := m.listen("-addr", c.Addr)
 	if err != nil {
-		m.closeBackground()
-		return listenError("-addr", c.Addr, err)
+		return err
 	}
 	m.URL = "http://" + ln.Addr().String()
 	limits, _ := c.limits() // checked by ParseFlags
-	gate := upstream.New(upstream.Config{Concurrency: c.Concurrency, Limits: limits})
+	gate := upstream.New(upstream.Config{Concurrency: c.Concurrency, Limits: limits, Metrics: m.Metrics})
 	sdk := m.AWS.Copy()
 	sdk.APIOptions = append(sdk.APIOptions, gate.APIOptions)
+	if m.tracer != nil {
+		otelaws.AppendMiddlewares(&sdk.APIOptions, otelaws.WithTracerProvider(m.tracer))
+	}
 	regions, err := source.NewRegions(c.Regions, m.AWS.Region)
 	if err != nil {
-		ln.Close()
-		m.closeBackground()
 		return err
 	}
-	src := source.New(sdk, source.Options{Regions: regions, CacheSize: c.DetailCacheSize, Now: m.now, Unshared: m.unshared})
+	src := source.New(sdk, source.Options{Regions: regions, CacheSize: c.DetailCacheSize, Now: m.now, Unshared: m.unshared, Metrics: m.Metrics,
+		Prefetch: c.Prefetch})
 	m.src = src
 	docs, err := frontdoor.NewDocuments(c.TrustedDocuments, c.QueryCacheBytes)
 	if err != nil {
-		ln.Close()
-		m.closeBackground()
 		return fmt.Errorf("-trusted-documents: %w", err)
 	}
 	gql, err := m.newGraphQL(src, relay.NewSealer(c.CursorKeys...), docs)
 	if err != nil {
-		ln.Close()
-		m.closeBackground()
 		return err
 	}
-	m.srv = &http.Server{
-		Handler:           m.routes(src.Middleware(gql), authn),
+	m.serve(ln, m.routes(src.Middleware(gql), authn), c.MaxConnections)
+	if c.MetricsAddr != "" {
+		mln, err := m.listen("-metrics-addr", c.MetricsAddr)
+		if err != nil {
+			return err
+		}
+		m.MetricsURL = "http://" + mln.Addr().String()
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Metrics.Handler())
+		m.serve(mln, mux, 64)
+	}
+	if c.PprofAddr != "" {
+		pln, err := m.listen("-pprof-addr", c.PprofAddr)
+		if err != nil {
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		m.serve(pln, mux, 8)
+	}
+	go m.readiness.watch(bg, m.AWS)
+	m.logStart()
+	return nil
+}
+
+// listen listens on addr, explaining a failure with the flag to change.
+func (m *Main) listen(flagName, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, listenError(flagName, addr, err)
+	}
+	m.listeners = append(m.listeners, ln)
+	return ln, nil
+}
+
+// serve serves h on ln, with the gateway's timeouts and at most conns
+// connections, until Close.
+func (m *Main) serve(ln net.Listener, h http.Handler, conns int) {
+	c := m.Config
+	srv := &http.Server{
+		Handler:           h,
 		ReadTimeout:       c.ReadTimeout,
 		ReadHeaderTimeout: c.ReadHeaderTimeout,
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 	}
-	m.done = make(chan error, 1)
-	go func() { m.done <- m.srv.Serve(netutil.LimitListener(ln, c.MaxConnections)) }()
-	go m.readiness.watch(bg, m.AWS)
-	m.logStart()
-	return nil
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(netutil.LimitListener(ln, conns)) }()
+	m.servers = append(m.servers, served{srv, done})
 }
 
 // logStart says where everything is.
@@ -193,26 +254,35 @@ func listenError(flagName, addr string, err error) error {
 	return fmt.Errorf("%s %s: %w", flagName, addr, err)
 }
 
-// Close shuts the HTTP server down gracefully (requests in flight get up to
-// the shutdown timeout), then stops the background work and the emulator.
+// Close shuts the HTTP servers down gracefully (requests in flight get up
+// to the shutdown timeout), then stops the background work, flushes the
+// traces and stops the emulator.
 func (m *Main) Close() error {
-	var err error
-	if m.srv != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
-		defer cancel()
-		err = m.srv.Shutdown(ctx)
-		if serr := <-m.done; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-			err = serr
+	ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	for _, s := range m.servers {
+		errs = append(errs, s.srv.Shutdown(ctx))
+		if err := <-s.done; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
 		}
 	}
+	m.servers = nil
 	m.closeBackground()
-	return err
+	if m.tracerShutdown != nil {
+		errs = append(errs, m.tracerShutdown(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 func (m *Main) closeBackground() {
 	if m.stop != nil {
 		m.stop()
 	}
+	for _, ln := range m.listeners {
+		_ = ln.Close()
+	}
+	m.listeners = nil
 	if m.Emulator != nil {
 		_ = m.Emulator.Close()
 	}

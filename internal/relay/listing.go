@@ -47,6 +47,9 @@ type PageInfo struct {
 type Connection[T any] struct {
 	Edges    []Edge[T]
 	PageInfo PageInfo
+	// End is where each listing stands after the page, unsealed: what the
+	// next page will fetch (for fetching it ahead). Never sent to clients.
+	End []Position
 }
 
 // Page returns the first items after the cursor (nil: from the start): a

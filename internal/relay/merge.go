@@ -323,7 +323,7 @@ func (p *pager[T]) connection(waiting bool) Connection[T] {
 	for _, t := range p.tracks {
 		next = next || !t.pos.End && (full || waiting || t.failed || t.stalled)
 	}
-	conn := Connection[T]{Edges: p.edges, PageInfo: PageInfo{HasNextPage: next}}
+	conn := Connection[T]{Edges: p.edges, PageInfo: PageInfo{HasNextPage: next}, End: p.positions()}
 	if n := len(p.edges); n > 0 {
 		conn.PageInfo.StartCursor = &p.edges[0].Cursor
 		conn.PageInfo.EndCursor = &p.edges[n-1].Cursor

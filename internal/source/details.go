@@ -11,6 +11,7 @@ import (
 	"github.com/graph-gophers/dataloader/v7"
 
 	"github.com/execgraph/execgraph/internal/apperr"
+	"github.com/execgraph/execgraph/internal/obs"
 	"github.com/execgraph/execgraph/internal/relay"
 )
 
@@ -98,6 +99,7 @@ func loaderOf[K comparable, V any](l *loaders, d *Detail[K, V]) *dataloader.Load
 // final results where it can; one result per key, in key order.
 func batch[K comparable, V any](s *Source, d *Detail[K, V]) dataloader.BatchFunc[K, V] {
 	return func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		s.opts.Metrics.LoaderBatch(d.Service.Name, d.Op, len(keys))
 		out := make([]*dataloader.Result[V], len(keys))
 		var wg sync.WaitGroup
 		for i, k := range keys {
@@ -133,6 +135,7 @@ func kept[K comparable, V any](s *Source, d *Detail[K, V], k K) (V, bool) {
 		return zero, false
 	}
 	v, ok := s.final.Get(finalKey{d, k})
+	s.opts.Metrics.DetailCache(d.Service.Name, d.Op, ok)
 	if !ok {
 		return zero, false
 	}
@@ -162,6 +165,11 @@ func Shared[T any](ctx context.Context, l relay.Listing[T]) relay.Listing[T] {
 	}
 	fetch := l.Fetch
 	ls.fetchers.LoadOrStore(l.Fingerprint, func(ctx context.Context, token string, size int) (any, error) {
+		if ls.src.pre != nil && token != "" {
+			if page, ok := ls.src.pre.take(ctx, prefetchKey{obs.From(ctx).Identity(), l.Fingerprint, token, size}); ok {
+				return page, nil
+			}
+		}
 		return fetch(ctx, token, size)
 	})
 	l.Fetch = func(ctx context.Context, token string, size int) (relay.UpstreamPage[T], error) {

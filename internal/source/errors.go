@@ -28,6 +28,9 @@ var (
 		"InvalidSignatureException", "ExpiredTokenException", "InvalidClientTokenId", "NotAuthorized", "ForbiddenException")
 )
 
+// IsThrottle reports whether an AWS error code means throttling.
+func IsThrottle(code string) bool { return throttleCodes[code] }
+
 func set(codes ...string) map[string]bool {
 	m := make(map[string]bool, len(codes))
 	for _, c := range codes {

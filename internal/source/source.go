@@ -21,6 +21,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/execgraph/execgraph/internal/apperr"
+	"github.com/execgraph/execgraph/internal/obs"
 )
 
 // Options configure a Source.
@@ -36,6 +37,12 @@ type Options struct {
 	// AWS call and no page is shared. It is the baseline of the loaders'
 	// benchmark, never a production setting.
 	Unshared bool
+	// Metrics records loader batches and the cache of final details (nil:
+	// none).
+	Metrics *obs.Metrics
+	// Prefetch fetches the next upstream page of a walk ahead (see
+	// Prefetch).
+	Prefetch bool
 }
 
 // Source calls AWS through SDK clients, one per service and region, each
@@ -45,6 +52,7 @@ type Source struct {
 	cfg   aws.Config // the base configuration; its Region is the default region
 	opts  Options
 	final *lru.Cache[finalKey, any] // details that never change; nil without a cache
+	pre   *prefetcher               // nil without prefetching
 
 	lambda       perRegion[*lambda.Client]
 	imagebuilder perRegion[*imagebuilder.Client]
@@ -67,6 +75,9 @@ func New(cfg aws.Config, opts Options) *Source {
 		sfn:          perRegion[*sfn.Client]{new: func(c aws.Config) *sfn.Client { return sfn.NewFromConfig(c) }},
 		iot:          perRegion[*iot.Client]{new: func(c aws.Config) *iot.Client { return iot.NewFromConfig(c) }},
 		transfer:     perRegion[*transfer.Client]{new: func(c aws.Config) *transfer.Client { return transfer.NewFromConfig(c) }},
+	}
+	if opts.Prefetch {
+		s.pre = newPrefetcher(opts.Metrics)
 	}
 	if opts.CacheSize > 0 && !opts.Unshared {
 		s.final, _ = lru.New[finalKey, any](opts.CacheSize)

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -37,6 +38,7 @@ type Handler struct {
 	Exec      graphql.GraphExecutor
 	Documents *frontdoor.Documents
 	MaxBody   int64
+	Metrics   *obs.Metrics // nil: none
 }
 
 // request is a GraphQL-over-HTTP request body.
@@ -49,6 +51,13 @@ type request struct {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer h.Metrics.RequestStarted()()
+	start := time.Now()
+	outcome := "rejected" // unless it runs
+	defer func() {
+		rec := obs.From(r.Context())
+		h.Metrics.Request(rec.Operation(), outcome, time.Since(start), rec.Codes())
+	}()
 	media, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
 		writeError(w, http.StatusNotAcceptable, mediaJSON, apperr.BadRequest,
@@ -72,21 +81,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, media, apperr.BadRequest, "use GET or POST")
 		return
 	}
-	h.serve(w, r, media, &req)
+	outcome = h.serve(w, r, media, &req)
 }
 
-// serve runs a decoded request.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, req *request) {
+// serve runs a decoded request and returns its outcome for the metrics:
+// ok, error (data and errors), failed (no data) or rejected (did not run).
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, req *request) string {
 	ctx := graphql.StartOperationTrace(frontdoor.WithStash(r.Context()))
 	query := deref(req.Query)
 	text, register, gerr := h.Documents.Resolve(query, frontdoor.Persisted{DocumentID: deref(req.DocumentID), Extensions: req.Extensions})
 	if gerr != nil {
 		h.requestErrors(ctx, w, media, gqlerror.List{gerr})
-		return
+		return "rejected"
 	}
 	if text == "" {
 		h.requestErrors(ctx, w, media, gqlerror.List{{Message: "the request has no query (nor a persisted document id)", Extensions: map[string]any{"code": string(apperr.BadRequest)}}})
-		return
+		return "rejected"
 	}
 	params := &graphql.RawParams{Query: text, OperationName: deref(req.OperationName), Variables: req.Variables, Extensions: req.Extensions, Headers: r.Header}
 	rc, errs := h.Exec.CreateOperationContext(ctx, params)
@@ -97,12 +107,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, re
 	}
 	if errs != nil {
 		h.requestErrors(graphql.WithOperationContext(ctx, rc), w, media, errs)
-		return
+		return "rejected"
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
 		writeError(w, http.StatusMethodNotAllowed, media, apperr.BadRequest, "only queries run over GET; send "+string(rc.Operation.Operation)+"s with POST")
-		return
+		return "rejected"
 	}
 	h.Documents.Register(register, text)
 	responses, ctx := h.Exec.DispatchOperation(ctx, rc)
@@ -112,6 +122,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, re
 	}
 	recordCodes(ctx, resp.Errors)
 	write(w, http.StatusOK, media, resp, false)
+	switch {
+	case len(resp.Errors) == 0:
+		return "ok"
+	case len(resp.Data) == 0 || string(resp.Data) == "null":
+		return "failed"
+	}
+	return "error"
 }
 
 // requestErrors answers errors of the request as a whole (it did not run):

@@ -7,12 +7,15 @@ package upstream
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/time/rate"
 
 	"github.com/execgraph/execgraph/internal/apperr"
@@ -31,17 +34,20 @@ type Config struct {
 	// Limits are token buckets by "service.Operation" (see
 	// source.ParseLimits); an operation without one is not limited.
 	Limits map[string]source.Limit
+	// Metrics records each attempt and each wait for a bucket (nil: none).
+	Metrics *obs.Metrics
 }
 
 // Gate is the shared bound of every SDK call.
 type Gate struct {
 	slots    map[string]chan struct{} // by service name
 	limiters map[string]*rate.Limiter // by "service.Operation"
+	metrics  *obs.Metrics
 }
 
 // New returns a gate over every service of source.Services.
 func New(c Config) *Gate {
-	g := &Gate{slots: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}}
+	g := &Gate{slots: map[string]chan struct{}{}, limiters: map[string]*rate.Limiter{}, metrics: c.Metrics}
 	for _, s := range source.Services {
 		g.slots[s.Name] = make(chan struct{}, max(c.Concurrency, 1))
 	}
@@ -93,7 +99,10 @@ func (g *Gate) admit(ctx context.Context, in middleware.FinalizeInput, next midd
 	}
 	key := svc.Name + "." + op
 	if l := g.limiters[key]; l != nil {
-		if wait, ok := waitTurn(ctx, l); !ok {
+		waited := time.Now()
+		wait, ok := waitTurn(ctx, l)
+		g.metrics.RateWait(svc.Name, op, time.Since(waited))
+		if !ok {
 			if ctx.Err() != nil {
 				return middleware.FinalizeOutput{}, middleware.Metadata{}, apperr.New(apperr.RequestTimeout, "%s did not start before the request's deadline", key)
 			}
@@ -109,7 +118,30 @@ func (g *Gate) admit(ctx context.Context, in middleware.FinalizeInput, next midd
 		return middleware.FinalizeOutput{}, middleware.Metadata{}, apperr.New(apperr.RequestTimeout, "%s did not start before the request's deadline", key)
 	}
 	obs.From(ctx).UpstreamCalls.Add(1)
-	return next.HandleFinalize(ctx, in)
+	start := time.Now()
+	out, md, err := next.HandleFinalize(ctx, in)
+	g.metrics.AWSCall(svc.Name, op, outcome(err), time.Since(start))
+	return out, md, err
+}
+
+// outcome classifies an attempt for the metrics: ok, throttled,
+// client_error (4xx), server_error (5xx), network_error (no answer).
+func outcome(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) && source.IsThrottle(api.ErrorCode()) {
+		return "throttled"
+	}
+	var re *smithyhttp.ResponseError
+	switch {
+	case !errors.As(err, &re) || re.Response == nil:
+		return "network_error"
+	case re.Response.StatusCode >= 500:
+		return "server_error"
+	}
+	return "client_error"
 }
 
 // waitTurn takes a token from l, waiting up to MaxRateWait for it. When it

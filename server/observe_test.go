@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"go.opentelemetry.io/otel/attribute"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/execgraph/execgraph/internal/awsemu"
+)
+
+// scrape reads /metrics at url and returns the value of each sample, keyed
+// "name{label=value,...}" with the labels sorted.
+func scrape(t *testing.T, url string, header map[string]string) map[string]float64 {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for name, f := range families {
+		for _, m := range f.Metric {
+			var labels []string
+			for _, l := range m.Label {
+				labels = append(labels, l.GetName()+"="+l.GetValue())
+			}
+			slices.Sort(labels)
+			key := name + "{" + strings.Join(labels, ",") + "}"
+			switch f.GetType() {
+			case dto.MetricType_COUNTER:
+				out[key] = m.Counter.GetValue()
+			case dto.MetricType_GAUGE:
+				out[key] = m.Gauge.GetValue()
+			case dto.MetricType_HISTOGRAM:
+				out[key+"count"] = float64(m.Histogram.GetSampleCount())
+			}
+		}
+	}
+	return out
+}
+
+// TestMetrics: the fixed metric names count what happened, checked against
+// the emulator's own count of the calls it received.
+func TestMetrics(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.AWSMaxAttempts = 3 })
+	big := largest(t, m, "stepfunctions")
+	q := `query Runs($id: String!) { stepFunctionsMapRuns(executionArn: $id, first: 5) { nodes { status } } }`
+	if resp := post(t, m, q, map[string]any{"id": big.ID}); len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	post(t, m, q, map[string]any{"id": big.ID}) // the describes of final map runs are kept
+	if err := m.Emulator.SetFaults(awsemu.Faults{ThrottleRate: 1, Operations: []string{"transfer.ListExecutions"}}); err != nil {
+		t.Fatal(err)
+	}
+	resp := post(t, m, `query Stuck { transferExecutions(workflowId: "`+largest(t, m, "transfer").ID+`") { nodes { id } } }`, nil)
+	if codes := errorCodes(resp); !slices.Equal(codes, []string{"THROTTLED"}) {
+		t.Fatalf("codes %v", codes)
+	}
+	post(t, m, "{ nope }", nil)
+	got := scrape(t, m.URL+"/metrics", nil)
+	calls := m.Emulator.Stats()
+	finals := 0
+	client := sfn.NewFromConfig(m.AWS)
+	runs, err := client.ListMapRuns(context.Background(), &sfn.ListMapRunsInput{ExecutionArn: &big.ID, MaxResults: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs.MapRuns {
+		d, err := client.DescribeMapRun(context.Background(), &sfn.DescribeMapRunInput{MapRunArn: r.MapRunArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status == "SUCCEEDED" || d.StopDate != nil && time.Since(*d.StopDate) > 14*24*time.Hour {
+			finals++
+		}
+	}
+	for key, want := range map[string]float64{
+		"execgraph_graphql_requests_total{operation=Runs,outcome=ok}":            2,
+		"execgraph_graphql_requests_total{operation=Stuck,outcome=error}":        1,
+		"execgraph_graphql_requests_total{operation=anonymous,outcome=rejected}": 1,
+		"execgraph_graphql_request_duration_seconds{operation=Runs}count":        2,
+		"execgraph_graphql_errors_total{code=THROTTLED}":                         1,
+		"execgraph_graphql_errors_total{code=GRAPHQL_VALIDATION_FAILED}":         1,
+		"execgraph_graphql_requests_in_flight{}":                                 0,
+		// One per attempt: three attempts of the throttled call, as the
+		// emulator counted them.
+		"execgraph_aws_calls_total{operation=ListExecutions,outcome=throttled,service=transfer}": float64(calls["transfer.ListExecutions"]),
+		"execgraph_aws_calls_total{operation=ListMapRuns,outcome=ok,service=stepfunctions}":      float64(calls["stepfunctions.ListMapRuns"]),
+		"execgraph_aws_calls_total{operation=DescribeMapRun,outcome=ok,service=stepfunctions}":   float64(calls["stepfunctions.DescribeMapRun"]),
+		"execgraph_aws_call_duration_seconds{operation=ListMapRuns,service=stepfunctions}count":  float64(calls["stepfunctions.ListMapRuns"]),
+		"execgraph_loader_batch_size{operation=DescribeMapRun,service=stepfunctions}count":       2,
+		// The second request finds the final map runs (their status, per
+		// the SDK's own DescribeMapRun, succeeded) kept; the others miss
+		// twice.
+		"execgraph_detail_cache_total{operation=DescribeMapRun,result=hit,service=stepfunctions}":  float64(finals),
+		"execgraph_detail_cache_total{operation=DescribeMapRun,result=miss,service=stepfunctions}": float64(5 + 5 - finals),
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
+	}
+	if calls["transfer.ListExecutions"] != 3 {
+		t.Errorf("the emulator saw %d throttled attempts, want 3", calls["transfer.ListExecutions"])
+	}
+}
+
+// TestMetricsAddrAndAuth: /metrics on -addr needs the same credentials as
+// /graphql; on -metrics-addr it needs none (and -addr has no /metrics).
+func TestMetricsAddrAndAuth(t *testing.T) {
+	const key = "metrics-scraper-key-0123456789"
+	file := t.TempDir() + "/keys"
+	writeFile(t, file, key+" prometheus\n")
+	authed := startGateway(t, func(c *Config) { c.Auth, c.APIKeysFile = "api-key", file })
+	if r := request(t, authed, http.MethodGet, "/metrics", nil, ""); r.status != 401 {
+		t.Errorf("/metrics without a key: %d", r.status)
+	}
+	if got := scrape(t, authed.URL+"/metrics", map[string]string{"X-Api-Key": key}); len(got) == 0 {
+		t.Error("no metrics with a key")
+	}
+	apart := startGateway(t, func(c *Config) { c.MetricsAddr = "127.0.0.1:0" })
+	if got := scrape(t, apart.MetricsURL+"/metrics", nil); len(got) == 0 {
+		t.Error("no metrics on -metrics-addr")
+	}
+	if r := request(t, apart, http.MethodGet, "/metrics", nil, ""); r.status != 404 {
+		t.Errorf("/metrics on -addr with -metrics-addr set: %d", r.status)
+	}
+}
+
+// TestOperationLabelBounded: operation names are the client's: past 100
+// distinct names, the label is "other".
+func TestOperationLabelBounded(t *testing.T) {
+	m := startGateway(t)
+	for i := range 105 {
+		post(t, m, "query Q"+strings.Repeat("x", i)+" { __typename }", nil)
+	}
+	got := scrape(t, m.URL+"/metrics", nil)
+	if got["execgraph_graphql_requests_total{operation=other,outcome=ok}"] != 5 {
+		t.Errorf("other: %v", got["execgraph_graphql_requests_total{operation=other,outcome=ok}"])
+	}
+}
+
+// TestTracing: one trace holds the HTTP request, the GraphQL operation,
+// the resolvers that call AWS, and every AWS call each made, in that
+// tree; no span records the variables.
+func TestTracing(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	m := startGatewayWith(t, func(m *Main) { m.tracer = tp })
+	big := largest(t, m, "stepfunctions")
+	resp := post(t, m, `query Runs($id: String!) { stepFunctionsMapRuns(executionArn: $id, first: 3) { nodes { status } } }`, map[string]any{"id": big.ID})
+	if len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	if err := tp.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	spans := rec.Ended()
+	byID := map[string]sdktrace.ReadOnlySpan{}
+	for _, s := range spans {
+		byID[s.SpanContext().SpanID().String()] = s
+	}
+	parentName := func(s sdktrace.ReadOnlySpan) string {
+		if p, ok := byID[s.Parent().SpanID().String()]; ok {
+			return p.Name()
+		}
+		return ""
+	}
+	// Walk up from each AWS span to the HTTP span: one tree.
+	var awsSpans []string
+	for _, s := range spans {
+		if !strings.HasPrefix(s.Name(), "SFN.") {
+			continue
+		}
+		awsSpans = append(awsSpans, s.Name())
+		chain := []string{s.Name()}
+		for cur := s; parentName(cur) != ""; cur = byID[cur.Parent().SpanID().String()] {
+			chain = append(chain, parentName(cur))
+		}
+		if !strings.HasSuffix(chain[len(chain)-1], "/graphql") || len(chain) < 4 {
+			t.Errorf("AWS span's ancestry %v does not reach the HTTP span through the operation and a resolver", chain)
+		}
+		if s.SpanContext().TraceID() != spans[0].SpanContext().TraceID() {
+			t.Errorf("%s in another trace", s.Name())
+		}
+	}
+	slices.Sort(awsSpans)
+	if !slices.Equal(slices.Compact(awsSpans), []string{"SFN.DescribeMapRun", "SFN.ListMapRuns"}) {
+		t.Errorf("AWS spans %v", awsSpans)
+	}
+	for _, s := range spans {
+		for _, a := range s.Attributes() {
+			if strings.Contains(a.Value.Emit(), big.ID) && a.Key != attribute.Key("aws.request.id") {
+				t.Errorf("span %s records the variables (%s)", s.Name(), a.Key)
+			}
+		}
+	}
+}
+
+// TestRequestLog: one line per request with its id (echoed in
+// X-Request-Id), caller, operation, duration, upstream calls and error
+// codes; never the query, the variables or a cursor.
+func TestRequestLog(t *testing.T) {
+	logs := captureLogs(t)
+	m := startGateway(t)
+	big := largest(t, m, "stepfunctions")
+	page := specOf("stepfunctions").page(t, m, big, 2, nil)
+	m.Emulator.ResetStats()
+	body := `{"query":"query Walk($id: String!, $after: String) { stepFunctionsMapRuns(executionArn: $id, first: 2, after: $after) { nodes { id } } }","variables":{"id":"` + big.ID + `","after":"` + *page.PageInfo.EndCursor + `"}}`
+	r := request(t, m, http.MethodPost, "/graphql", map[string]string{"X-Request-Id": "req-42"}, body)
+	if r.header.Get("X-Request-Id") != "req-42" {
+		t.Errorf("X-Request-Id %q", r.header.Get("X-Request-Id"))
+	}
+	var line string
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, `"requestId":"req-42"`) && strings.Contains(l, `"msg":"request"`) {
+			line = l
+		}
+	}
+	for _, want := range []string{`"operation":"Walk"`, `"identity":"none:anonymous"`, `"upstreamCalls":1`, `"status":200`, `"duration":`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %s lacks %s", line, want)
+		}
+	}
+	for _, secret := range []string{big.ID, *page.PageInfo.EndCursor, "stepFunctionsMapRuns"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds %.40s", secret)
+		}
+	}
+}
+
+// TestPprof: the profiler is off unless -pprof-addr serves it.
+func TestPprof(t *testing.T) {
+	off := startGateway(t)
+	if r := request(t, off, http.MethodGet, "/debug/pprof/", nil, ""); r.status != 404 {
+		t.Errorf("profiler on -addr: %d", r.status)
+	}
+	on := startGateway(t, func(c *Config) { c.PprofAddr = "127.0.0.1:0" })
+	var url string
+	for _, ln := range on.listeners[1:] {
+		url = "http://" + ln.Addr().String()
+	}
+	resp, err := http.Get(url + "/debug/pprof/goroutine?debug=1")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp.Body.Close()
+}
