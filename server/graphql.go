@@ -12,8 +12,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/ravilushqa/otelgqlgen"
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/frontdoor"

@@ -74,10 +74,10 @@ type Main struct {
 	tracer    trace.TracerProvider
 	// tracerShutdown flushes the traces at Close (nil without tracing).
 	tracerShutdown func(context.Context) error
-	example   string             // the query GraphiQL opens with
-	readiness readiness
-	gate      *frontdoor.Gate // the GraphQL front door (tests read its cache)
-	src       *source.Source  // the AWS clients (tests count them)
+	example        string // the query GraphiQL opens with
+	readiness      readiness
+	gate           *frontdoor.Gate // the GraphQL front door (tests read its cache)
+	src            *source.Source  // the AWS clients (tests count them)
 
 	// emulatorNow, when set, is the emulator's clock (tests of token expiry).
 	emulatorNow func() time.Time
