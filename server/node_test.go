@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,7 +50,8 @@ func requireNode(t testing.TB) {
 	if err := json.Unmarshal(raw, &pkg); err != nil {
 		t.Fatalf("%s/package.json: %v", nodeDir, err)
 	}
-	for name, want := range pkg.Dependencies {
+	for _, name := range slices.Sorted(maps.Keys(pkg.Dependencies)) {
+		want := pkg.Dependencies[name]
 		var got struct {
 			Version string `json:"version"`
 		}
