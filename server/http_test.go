@@ -11,9 +11,11 @@ import (
 
 // TestHTTPErrors: what is not a GraphQL request still gets a GraphQL-shaped
 // error with extensions.code, with the statuses of GraphQL over HTTP: a
-// request that did not run is 200 under application/json and 400 under
-// application/graphql-response+json, and has no data entry; the health
-// check and GraphiQL answer.
+// request that is not a well-formed GraphQL-over-HTTP request (no query, a
+// misspelt one, a malformed persistedQuery) is 400 under either media type;
+// a well-formed one that did not run (parse, validation, variables) is 200
+// under application/json and 400 under application/graphql-response+json;
+// neither has a data entry. The health check and GraphiQL answer.
 func TestHTTPErrors(t *testing.T) {
 	m := startGateway(t, func(c *Config) { c.MaxBodyBytes = 2048 })
 	const gqlResp = "application/graphql-response+json"
@@ -31,7 +33,10 @@ func TestHTTPErrors(t *testing.T) {
 		{"batch", http.MethodPost, "application/json", "", `[{"query":"{ __typename }"}]`, 400, "BAD_REQUEST"},
 		{"too large", http.MethodPost, "application/json", "", `{"query":"` + strings.Repeat("x", 4096) + `"}`, 413, "BAD_REQUEST"},
 		{"not a request", http.MethodPost, "application/json", "", `{"query":5}`, 400, "BAD_REQUEST"},
-		{"no query", http.MethodPost, "application/json", "", `{}`, 200, "BAD_REQUEST"},
+		{"no query", http.MethodPost, "application/json", "", `{}`, 400, "BAD_REQUEST"},
+		{"misspelt query", http.MethodPost, "application/json", "application/json", `{"qeury":"{ __typename }"}`, 400, "BAD_REQUEST"},
+		{"persistedQuery without a hash", http.MethodPost, "application/json", "application/json", `{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1}}}`, 400, "BAD_REQUEST"},
+		{"persistedQuery hash not the query's", http.MethodPost, "application/json", "application/json", `{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + strings.Repeat("0", 64) + `"}}}`, 400, "BAD_REQUEST"},
 		{"no query, graphql-response", http.MethodPost, "application/json", gqlResp, `{}`, 400, "BAD_REQUEST"},
 		{"nothing acceptable", http.MethodPost, "application/json", "text/html", `{"query":"{ __typename }"}`, 406, "BAD_REQUEST"},
 		{"parse error", http.MethodPost, "application/json", "", `{"query":"{"}`, 200, "GRAPHQL_PARSE_FAILED"},

@@ -131,17 +131,32 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, re
 	return "error"
 }
 
-// requestErrors answers errors of the request as a whole (it did not run):
-// 400 under application/graphql-response+json, 200 under application/json,
-// and no data entry.
+// requestErrors answers errors of the request as a whole (it did not run),
+// with no data entry: 400 under application/graphql-response+json; under
+// application/json, 200 for a well-formed GraphQL-over-HTTP request (one
+// whose document does not parse or validate, whose variables do not coerce,
+// or that a limit refuses) and 400 for one that is not (BAD_REQUEST: no
+// query, a malformed persistedQuery extension), as GraphQL over HTTP has it
+// ("Invalid parameters": a request that is not well-formed SHOULD get 400).
 func (h *Handler) requestErrors(ctx context.Context, w http.ResponseWriter, media string, errs gqlerror.List) {
 	resp := h.Exec.DispatchError(ctx, errs)
 	recordCodes(ctx, resp.Errors)
 	status := http.StatusOK
-	if media == mediaGraphQLResponse {
+	if media == mediaGraphQLResponse || !wellFormed(errs) {
 		status = http.StatusBadRequest
 	}
 	write(w, status, media, resp, true)
+}
+
+// wellFormed reports whether request errors leave the request a well-formed
+// GraphQL-over-HTTP request: none of them is BAD_REQUEST.
+func wellFormed(errs gqlerror.List) bool {
+	for _, e := range errs {
+		if c, _ := e.Extensions["code"].(string); c == string(apperr.BadRequest) {
+			return false
+		}
+	}
+	return true
 }
 
 // readBody decodes a POST body: application/json in UTF-8, at most MaxBody
