@@ -42,8 +42,7 @@ func (Pricing) Price(parent, field string, args map[string]any) frontdoor.Price 
 		case "node":
 			return frontdoor.Price{Calls: 1, Items: -1}
 		case "nodes":
-			ids, _ := args["ids"].([]any)
-			n := min(len(ids), federate.MaxIDs)
+			n := min(len(list(args["ids"])), federate.MaxIDs)
 			return frontdoor.Price{Calls: n, Items: n}
 		case "executions":
 			return executionsPrice(args)
@@ -64,14 +63,14 @@ func listingPrice(args map[string]any, maxPage int) frontdoor.Price {
 func executionsPrice(args map[string]any) frontdoor.Price {
 	first := pageSize(args)
 	var statuses []model.ExecutionStatus
-	raw, _ := args["statuses"].([]any)
-	for _, s := range raw {
+	for _, s := range list(args["statuses"]) {
 		if v, ok := s.(string); ok {
 			statuses = append(statuses, model.ExecutionStatus(v))
 		}
 	}
 	calls := 0
-	sources, _ := args["sources"].([]any)
+	sources := list(args["sources"])
+	_, resuming := args["after"].(string)
 	for _, in := range sources[:min(len(sources), federate.MaxResources)] {
 		fields, _ := in.(map[string]any)
 		for name, v := range fields {
@@ -91,6 +90,11 @@ func executionsPrice(args map[string]any) frontdoor.Price {
 			case source.FilterByDescribe:
 				if natives > 0 {
 					calls += pages + pages*min(max(first, 1), s.MaxPage)
+					if resuming {
+						// A resume refetches the cursor's page, of up to
+						// MaxPage items, all described.
+						calls += s.MaxPage
+					}
 				}
 			default:
 				if natives > 0 {
@@ -100,6 +104,19 @@ func executionsPrice(args map[string]any) frontdoor.Price {
 		}
 	}
 	return frontdoor.Price{Calls: calls, Items: first}
+}
+
+// list is a list argument's values: GraphQL lets a client give one value
+// where a list is expected (input coercion), and it is priced as a list of
+// one.
+func list(v any) []any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return v
+	}
+	return []any{v}
 }
 
 // pageSize is the first argument, default defaultFirst, within 0..MaxFirst

@@ -68,6 +68,7 @@ type Config struct {
 
 	MaxBodyBytes      int64         // -max-body-bytes
 	MaxConnections    int           // -max-connections
+	MaxConnsPerIP     int           // -max-connections-per-ip
 	RequestTimeout    time.Duration // -request-timeout
 	ReadHeaderTimeout time.Duration // -read-header-timeout
 	ReadTimeout       time.Duration // -read-timeout
@@ -133,6 +134,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.LogLevel, "log-level", "info", `"debug", "info", "warn" or "error"`)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
 	fs.IntVar(&c.MaxConnections, "max-connections", 1024, "most client connections open at once (more wait to be accepted)")
+	fs.IntVar(&c.MaxConnsPerIP, "max-connections-per-ip", 64, "most connections one client address may hold open (more are closed at once)")
 	durationVar(fs, &c.RequestTimeout, "request-timeout", 30*time.Second, "deadline of a request: every resolver and AWS call stops at it")
 	durationVar(fs, &c.ReadHeaderTimeout, "read-header-timeout", 5*time.Second, "HTTP read-header timeout")
 	durationVar(fs, &c.ReadTimeout, "read-timeout", 15*time.Second, "HTTP read timeout")
@@ -214,6 +216,7 @@ func (c *Config) check(introspection string) error {
 		func() error { return atLeast("-max-directives", c.MaxDirectives, 0) },
 		func() error { return atLeast("-max-fields", c.MaxFields, 10) },
 		func() error { return atLeast("-max-connections", c.MaxConnections, 1) },
+		func() error { return atLeast("-max-connections-per-ip", c.MaxConnsPerIP, 1) },
 		func() error { return atLeast("-max-body-bytes", int(min(c.MaxBodyBytes, 1<<40)), 1024) },
 		func() error { return atLeast("-query-cache-bytes", int(min(c.QueryCacheBytes, 1<<40)), 0) },
 		func() error {
@@ -316,7 +319,7 @@ func (c *Config) checkOrigins() error {
 			continue
 		}
 		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Contains(u.Host, "*") || u.Path != "" || u.RawQuery != "" || u.User != nil {
 			hint := ""
 			if !strings.Contains(o, "://") {
 				hint = fmt.Sprintf(" (did you mean http://%s or https://%s?)", o, o)
@@ -331,6 +334,9 @@ func (c *Config) checkOrigins() error {
 func (c *Config) checkHosts() error {
 	if len(c.AllowedHosts) == 0 && isLoopback(c.Addr) {
 		c.AllowedHosts = []string{"localhost", "127.0.0.1", "::1"}
+	}
+	if len(c.AllowedHosts) == 0 && c.Auth == auth.ModeNone {
+		return errors.New("-insecure-no-auth on a non-loopback -addr needs -allowed-hosts: without authentication, a page whose DNS name was rebound to this address could read it; name the host names clients use (or \"*\" if something in front checks them)")
 	}
 	if slices.Contains(c.AllowedHosts, "*") {
 		c.AllowedHosts = nil

@@ -20,6 +20,8 @@ func TestFlagErrorsSayWhatToType(t *testing.T) {
 	}{
 		{"no auth on a public address", []string{"-addr", "0.0.0.0:8080"}, nil, []string{"-auth api-key", "-auth jwt", "-insecure-no-auth"}},
 		{"explicit none on a public address", []string{"-addr", ":8080", "-auth", "none"}, nil, []string{"-insecure-no-auth"}},
+		{"no auth on a public address, any host", []string{"-addr", ":8080", "-insecure-no-auth"}, nil, []string{"-allowed-hosts", "rebound"}},
+		{"a wildcard origin", []string{"-cors-origins", "https://*.example.com"}, nil, []string{"scheme://host[:port]"}},
 		{"any origin without auth", []string{"-cors-origins", "*"}, nil, []string{"any web page"}},
 		{"origin without scheme", []string{"-cors-origins", "https://a.example, localhost:3000"}, nil, []string{"localhost:3000", "http://localhost:3000"}},
 		{"origin with a path", []string{"-cors-origins", "https://a.example/app"}, nil, []string{"scheme://host[:port]"}},
@@ -68,7 +70,7 @@ func TestFlagDefaults(t *testing.T) {
 	if c.Auth != "none" || !c.Introspection || strings.Join(c.AllowedHosts, ",") != "localhost,127.0.0.1,::1" {
 		t.Errorf("loopback emulator defaults: auth %q, introspection %v, hosts %v", c.Auth, c.Introspection, c.AllowedHosts)
 	}
-	c = parse("-addr", "0.0.0.0:8080", "-insecure-no-auth", "-backend", "aws")
+	c = parse("-addr", "0.0.0.0:8080", "-insecure-no-auth", "-allowed-hosts", "*", "-backend", "aws")
 	if c.Auth != "none" || c.Introspection || c.AllowedHosts != nil {
 		t.Errorf("public aws defaults: auth %q, introspection %v, hosts %v", c.Auth, c.Introspection, c.AllowedHosts)
 	}

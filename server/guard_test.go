@@ -161,3 +161,38 @@ func TestRequestTimeout(t *testing.T) {
 		t.Fatalf("answered after %s", d)
 	}
 }
+
+// TestConnectionsPerIP: past -max-connections-per-ip, a client's new
+// connections are closed at once, and the others are still served.
+func TestConnectionsPerIP(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.MaxConnsPerIP = 2 })
+	addr := strings.TrimPrefix(m.URL, "http://")
+	var held []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	third, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer third.Close()
+	_, _ = io.WriteString(third, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	_ = third.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := http.ReadResponse(bufio.NewReader(third), nil); err == nil {
+		t.Fatal("a third connection from the same address was served")
+	}
+	for _, c := range held {
+		c.Close()
+	}
+	waitFor(t, "a connection slot", func() bool {
+		resp, err := (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Get(m.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == 200
+	})
+}

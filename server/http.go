@@ -120,7 +120,7 @@ func crossSiteGuard(origins []string, next http.Handler) http.Handler {
 			probe = &shallow
 		}
 		if err := cop.Check(probe); err != nil {
-			slog.WarnContext(r.Context(), "request refused: cross-site", "origin", truncate(r.Header.Get("Origin"), 100), "secFetchSite", r.Header.Get("Sec-Fetch-Site"))
+			slog.WarnContext(r.Context(), "request refused: cross-site", "origin", truncate(r.Header.Get("Origin"), 100), "secFetchSite", truncate(r.Header.Get("Sec-Fetch-Site"), 40))
 			writeHTTPError(w, http.StatusForbidden, apperr.CrossSite, "cross-site requests are refused: a browser page of another origin may call this gateway only if -cors-origins names it")
 			return
 		}

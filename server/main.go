@@ -157,7 +157,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	m.serve(ln, m.routes(src.Middleware(gql), authn), c.MaxConnections)
+	m.serve(limitPerIP(ln, c.MaxConnsPerIP), m.routes(src.Middleware(gql), authn), c.MaxConnections)
 	if c.MetricsAddr != "" {
 		mln, err := m.listen("-metrics-addr", c.MetricsAddr)
 		if err != nil {

@@ -49,7 +49,8 @@ func (r *readiness) report() readyReport {
 		res.Detail = "AWS credentials do not resolve: STS GetCallerIdentity failed (see the log)"
 		res.CheckedAt = &r.checked
 	default:
-		res.Detail = "AWS credentials resolve as " + r.identity
+		// The identity itself goes to the log only: /readyz answers anyone.
+		res.Detail = "AWS credentials resolve"
 		res.CheckedAt = &r.checked
 	}
 	return readyReport{Ready: res.OK, Checks: map[string]readyResult{"credentials": res}}

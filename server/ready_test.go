@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,7 +29,7 @@ func TestReadiness(t *testing.T) {
 	for name, m := range map[string]*Main{"emulator": startGateway(t), "aws backend at the emulator": first(startAWSBackend(t))} {
 		<-m.readiness.firstCheck()
 		status, rep := readyz(t, m)
-		if status != 200 || !rep.Ready || rep.Checks["credentials"].Detail != "AWS credentials resolve as arn:aws:iam::123456789012:user/"+accessKey(name) {
+		if status != 200 || !rep.Ready || rep.Checks["credentials"].Detail != "AWS credentials resolve" || strings.Contains(fmt.Sprint(rep), "arn:") {
 			t.Errorf("%s: %d %+v", name, status, rep)
 		}
 	}
@@ -62,10 +64,3 @@ func TestReadiness(t *testing.T) {
 }
 
 func first[A, B any](a A, _ B) A { return a }
-
-func accessKey(backend string) string {
-	if backend == "emulator" {
-		return "AKIDEXECGRAPHEMU"
-	}
-	return "AKIDEXAMPLE"
-}

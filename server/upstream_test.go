@@ -198,3 +198,40 @@ func TestIDRegionMustMatchItsARN(t *testing.T) {
 		t.Errorf("AWS calls %v", calls)
 	}
 }
+
+// TestPricedWithSingleValues: a list argument given as one value (GraphQL
+// coerces it to a list of one) is priced as that list, so the price still
+// bounds the calls and the budget never trips.
+func TestPricedWithSingleValues(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.DetailCacheSize = 0 })
+	big := largest(t, m, "stepfunctions")
+	for name, q := range map[string]string{
+		"a source":   `query($id: String!) { executions(sources: {stepFunctionsExecutionArn: $id}, statuses: [SUCCEEDED], first: 1000) { edges { cursor } } }`,
+		"a status":   `query($id: String!) { executions(sources: [{stepFunctionsExecutionArn: $id}], statuses: RUNNING, first: 100) { edges { cursor } } }`,
+		"a variable": `query($id: String!, $s: ExecutionSourceInput!) { executions(sources: $s, statuses: [FAILED], first: 400) { edges { cursor } } }`,
+	} {
+		resp := post(t, m, q, map[string]any{"id": big.ID, "s": map[string]any{"stepFunctionsExecutionArn": big.ID}})
+		for _, c := range errorCodes(resp) {
+			if c == "INTERNAL" {
+				t.Errorf("%s: the price undercounted: %+v", name, resp.Errors)
+			}
+		}
+	}
+	// A resume at a smaller page than the cursor's describes the cursor's
+	// whole page again: priced so.
+	var out struct {
+		Data struct {
+			Executions struct{ Edges []struct{ Cursor string } }
+		}
+	}
+	postInto(t, m, `query($id: String!) { executions(sources: [{stepFunctionsExecutionArn: $id}], statuses: [SUCCEEDED], first: 400) { edges { cursor } } }`,
+		map[string]any{"id": big.ID}, &out)
+	if len(out.Data.Executions.Edges) < 2 {
+		t.Fatal("no page")
+	}
+	resp := post(t, m, `query($id: String!, $after: String) { executions(sources: [{stepFunctionsExecutionArn: $id}], statuses: [SUCCEEDED], first: 1, after: $after) { edges { cursor } } }`,
+		map[string]any{"id": big.ID, "after": out.Data.Executions.Edges[0].Cursor})
+	if len(resp.Errors) > 0 {
+		t.Fatalf("resume at first 1: %+v", resp.Errors)
+	}
+}

@@ -31,7 +31,7 @@ type apiKey struct {
 // lines and lines starting with # are ignored. It fails if the file cannot
 // be read, a line is malformed, or there is no key.
 func NewAPIKeys(path string) (*APIKeys, error) {
-	f, err := watchFile(path, parseAPIKeys)
+	f, err := watchFile(path, parseAPIKeys, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func parseAPIKeys(data []byte) ([]apiKey, error) {
 		return nil, err
 	}
 	if len(keys) == 0 {
-		return nil, errors.New("no key in the file")
+		return nil, errors.New("no key in the file: every request would be refused")
 	}
 	return keys, nil
 }

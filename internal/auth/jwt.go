@@ -12,6 +12,7 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/time/rate"
 )
 
 // DefaultAlgorithms are the JWT signing algorithms accepted by default.
@@ -54,8 +55,9 @@ func CheckAlgorithms(algs []string) error {
 // the JWKS with an allowed algorithm, from the issuer, for the audience,
 // not expired (60 s of skew allowed). The identity is the token's subject.
 type JWT struct {
-	parser  *jwt.Parser
-	keyfunc jwt.Keyfunc
+	issuer, audience string
+	parser           *jwt.Parser
+	keyfunc          jwt.Keyfunc
 }
 
 // NewJWT returns a JWT authenticator. With a JWKS URL, it fetches the keys
@@ -82,42 +84,54 @@ func NewJWT(ctx context.Context, c JWTConfig) (*JWT, error) {
 		if client == nil {
 			client = &http.Client{Timeout: 10 * time.Second}
 		}
-		k, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{c.JWKSURL}, keyfunc.Override{Client: client})
+		// A token naming an unknown key refetches the JWKS (rotation), at
+		// most every 10 s whatever the tokens: a flood of made-up key ids
+		// costs one fetch per 10 s, and a rotated key is seen within 10 s.
+		k, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{c.JWKSURL}, keyfunc.Override{Client: client,
+			RefreshUnknownKID: rate.NewLimiter(rate.Every(10*time.Second), 1)})
 		if err != nil {
 			return nil, fmt.Errorf("-jwt-jwks-url: %w", err)
 		}
 		kf = k.Keyfunc
 	} else {
-		f, err := watchFile(c.JWKSFile, parseJWKS)
+		f, err := watchFile(c.JWKSFile, parseJWKS, noKeys)
 		if err != nil {
 			return nil, fmt.Errorf("-jwt-jwks-file: %w", err)
 		}
 		kf = fileKeyfunc(f)
 	}
 	return &JWT{
+		issuer: c.Issuer, audience: c.Audience,
 		parser: jwt.NewParser(jwt.WithValidMethods(c.Algorithms), jwt.WithIssuer(c.Issuer), jwt.WithAudience(c.Audience),
 			jwt.WithLeeway(Leeway), jwt.WithExpirationRequired(), jwt.WithIssuedAt()),
 		keyfunc: kf,
 	}, nil
 }
 
-func parseJWKS(data []byte) (keyfunc.Keyfunc, error) {
+func parseJWKS(data []byte) (jwt.Keyfunc, error) {
 	var probe struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil || len(probe.Keys) == 0 {
 		return nil, errors.New("not a JWKS with keys")
 	}
-	return keyfunc.NewJWKSetJSON(data)
+	k, err := keyfunc.NewJWKSetJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	return k.Keyfunc, nil
 }
+
+// noKeys is the key set of a broken JWKS file: it verifies nothing.
+func noKeys(*jwt.Token) (any, error) { return nil, errors.New("the JWKS file is missing or broken") }
 
 // fileKeyfunc finds a token's key in the JWKS file, reading the file again
 // at once when the token names a key it does not hold (key rotation).
-func fileKeyfunc(f *watchedFile[keyfunc.Keyfunc]) jwt.Keyfunc {
+func fileKeyfunc(f *watchedFile[jwt.Keyfunc]) jwt.Keyfunc {
 	return func(t *jwt.Token) (any, error) {
-		key, err := f.get().Keyfunc(t)
+		key, err := f.get()(t)
 		if err != nil {
-			key, err = f.force().Keyfunc(t)
+			key, err = f.force()(t)
 		}
 		return key, err
 	}
@@ -129,7 +143,16 @@ func (j *JWT) Authenticate(r *http.Request) (Identity, error) {
 	if raw == "" {
 		return Identity{}, errors.New("no bearer token")
 	}
+	// The claims are checked before any key is looked up, so a token that
+	// could not be accepted anyway never makes the JWKS be fetched again.
 	var claims jwt.RegisteredClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
+		return Identity{}, fmt.Errorf("JWT refused: %w", err)
+	}
+	if claims.Issuer != j.issuer || !slices.Contains(claims.Audience, j.audience) || claims.ExpiresAt == nil || time.Now().After(claims.ExpiresAt.Add(Leeway)) {
+		return Identity{}, errors.New("JWT refused: wrong issuer or audience, or expired")
+	}
+	claims = jwt.RegisteredClaims{}
 	if _, err := j.parser.ParseWithClaims(raw, &claims, j.keyfunc); err != nil {
 		return Identity{}, fmt.Errorf("JWT refused: %w", err)
 	}

@@ -9,12 +9,15 @@ import (
 )
 
 // watchedFile is a file parsed once and again whenever it changes (its size
-// or modification time), checked at most once per recheck. When a changed
-// file does not parse, the last good contents stay in force and the error
-// is logged: a bad edit never locks everyone out.
+// or modification time), checked at most once per recheck. It fails
+// closed: when the file is gone or a change does not parse, what is in
+// force becomes broken (no key at all), never the old contents, so that
+// removing a key, emptying the file or deleting it revokes at once. The
+// error is logged.
 type watchedFile[T any] struct {
-	path  string
-	parse func([]byte) (T, error)
+	path   string
+	parse  func([]byte) (T, error)
+	broken T // in force while the file cannot be read or parsed
 
 	mu      sync.Mutex
 	value   T
@@ -30,9 +33,10 @@ type fileStamp struct {
 // recheck is how often a watched file is looked at again.
 const recheck = time.Second
 
-// watchFile reads and parses path; it fails if either fails.
-func watchFile[T any](path string, parse func([]byte) (T, error)) (*watchedFile[T], error) {
-	w := &watchedFile[T]{path: path, parse: parse}
+// watchFile reads and parses path; it fails if either fails. broken is what
+// is in force when a later change cannot be read or parsed.
+func watchFile[T any](path string, parse func([]byte) (T, error), broken T) (*watchedFile[T], error) {
+	w := &watchedFile[T]{path: path, parse: parse, broken: broken}
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -72,21 +76,26 @@ func (w *watchedFile[T]) force() T {
 func (w *watchedFile[T]) reload() {
 	st, err := os.Stat(w.path)
 	if err != nil {
-		slog.Error("cannot read a watched file; the last good contents stay in force", "path", w.path, "err", err)
+		if w.stamp != (fileStamp{}) {
+			slog.Error("a watched file is gone: nothing it held is accepted", "path", w.path, "err", err)
+		}
+		w.value, w.stamp = w.broken, fileStamp{}
 		return
 	}
 	stamp := fileStamp{st.Size(), st.ModTime()}
 	if stamp == w.stamp {
 		return
 	}
+	w.stamp = stamp
 	data, err := os.ReadFile(w.path)
 	if err == nil {
 		var v T
 		if v, err = w.parse(data); err == nil {
-			w.value, w.stamp = v, stamp
+			w.value = v
 			slog.Info("reloaded a changed file", "path", w.path)
 			return
 		}
 	}
-	slog.Error("a changed file does not parse; the last good contents stay in force", "path", w.path, "err", err)
+	w.value = w.broken
+	slog.Error("a changed file does not parse: nothing it held is accepted until it is fixed", "path", w.path, "err", err)
 }

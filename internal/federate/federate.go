@@ -19,8 +19,13 @@ import (
 	"github.com/execgraph/execgraph/internal/source"
 )
 
-// MaxResources bounds the resources one executions query may merge.
-const MaxResources = 20
+// MaxResources bounds the resources one executions query may merge, and
+// MaxListings the listings they become (an IoT resource on statuses is up
+// to eight): every edge's cursor holds a position in each listing.
+const (
+	MaxResources = 20
+	MaxListings  = 32
+)
 
 // Resource is one validated ExecutionSourceInput: the resource whose
 // executions to list, and its service.
@@ -92,6 +97,9 @@ func Executions(ctx context.Context, src *source.Source, sealer *relay.Sealer, r
 		ls, err := r.Service.List(src, source.Resource{Region: r.Region, ID: r.ID, Statuses: natives})
 		if err != nil {
 			return m, nil, ResourceFailed(i, r, err)
+		}
+		if len(m.Listings)+len(ls) > MaxListings {
+			return m, nil, apperr.New(apperr.BadUserInput, "the sources and statuses become more than %d listings (an IoT job on statuses is one listing per IoT status): ask for fewer", MaxListings)
 		}
 		for _, l := range ls {
 			m.Listings = append(m.Listings, source.Shared(ctx, l))

@@ -2,6 +2,7 @@ package federate
 
 import (
 	"context"
+	"strings"
 
 	"github.com/execgraph/execgraph/graph/model"
 	"github.com/execgraph/execgraph/internal/apperr"
@@ -29,7 +30,7 @@ func Node(ctx context.Context, src *source.Source, id string) func() (model.Node
 	}
 	// An id names its region twice when its key is an ARN: both must agree,
 	// or the id would be served under another id than the one asked for.
-	if r := source.ARNRegion(g.Keys[0]); r != "" && r != g.Region {
+	if strings.HasPrefix(g.Keys[0], "arn:") && source.ARNRegion(g.Keys[0]) != g.Region {
 		return fail(apperr.New(apperr.BadUserInput, "malformed id %s: its region contradicts its ARN's", apperr.Quote(id)))
 	}
 	if err := src.CheckRegion(g.Region); err != nil {

@@ -8,6 +8,7 @@ package frontdoor
 
 import (
 	"context"
+	"runtime"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -32,6 +33,7 @@ type Gate struct {
 	schema        graphql.ExecutableSchema
 	cache         *Cache[*ast.QueryDocument]
 	newRules      func() *rules.Rules
+	validating    chan struct{} // a slot per core
 	// OnCost, when set, learns each admitted operation's price (the
 	// request's upstream budget).
 	OnCost func(ctx context.Context, cost int)
@@ -53,7 +55,8 @@ const docBytesPerByte = 24
 // NewGate returns the gate of schema.
 func NewGate(schema graphql.ExecutableSchema, c Config) *Gate {
 	g := &Gate{limits: c.Limits, maxCost: c.MaxCost, pricing: c.Pricing, introspection: c.Introspection, schema: schema,
-		cache: NewCache[*ast.QueryDocument](1000, c.CacheBytes, func(k string, _ *ast.QueryDocument) int64 { return int64(len(k)) * docBytesPerByte })}
+		cache:      NewCache[*ast.QueryDocument](1000, c.CacheBytes, func(k string, _ *ast.QueryDocument) int64 { return int64(len(k)) * docBytesPerByte }),
+		validating: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	g.newRules = func() *rules.Rules {
 		// The executor's rules, with or without suggestions as it has them.
 		r := rules.NewDefaultRules()
@@ -114,9 +117,24 @@ func (g *Gate) MutateOperationParameters(ctx context.Context, p *graphql.RawPara
 	if gerr := g.limits.Check(doc); gerr != nil {
 		return gerr
 	}
-	if errs := validator.ValidateWithRules(g.schema.Schema(), doc, g.newRules()); len(errs) > 0 {
+	// Validation is CPU work for anyone who reaches the endpoint: at most
+	// one per core at a time, so that requests that pass the limits still
+	// cannot take every core.
+	select {
+	case g.validating <- struct{}{}:
+	case <-ctx.Done():
+		return limitError(apperr.RequestTimeout, "the query was not validated before the request's deadline")
+	}
+	errs := validator.ValidateWithRules(g.schema.Schema(), doc, g.newRules())
+	<-g.validating
+	if len(errs) > 0 {
 		for _, e := range errs {
 			errcode.Set(e, errcode.ValidationFailed)
+			if !g.introspection { // validation suggests arguments, fields and values by name
+				if i := strings.Index(e.Message, " Did you mean"); i >= 0 {
+					e.Message = e.Message[:i]
+				}
+			}
 		}
 		return errs[0] // gqlgen's mutators return one error; the first names the problem
 	}

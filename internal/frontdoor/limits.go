@@ -79,6 +79,13 @@ func (l Limits) Check(doc *ast.QueryDocument) *gqlerror.Error {
 	if m.err != nil {
 		return m.err.(*gqlerror.Error)
 	}
+	// A fragment no operation spreads would be refused by validation, but
+	// only after validating it: refuse it first, whatever it holds.
+	for _, f := range doc.Fragments {
+		if _, measured := m.memo[f.Name]; !measured {
+			return &gqlerror.Error{Message: fmt.Sprintf("Fragment %q is never used.", f.Name), Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}}
+		}
+	}
 	return nil
 }
 
@@ -95,32 +102,43 @@ func limitError(code apperr.Code, format string, args ...any) *gqlerror.Error {
 }
 
 // checkRepeats refuses a selection set that writes one response key more
-// than maxRepeats times.
+// than maxRepeats times for one type, its inline fragments' fields included
+// (validation collects them together). The same key under inline fragments
+// on different types (an alias per concrete type of an interface) is
+// counted per type: there are only so many types.
 func (m *measurer) checkRepeats(ss ast.SelectionSet) {
-	fields := 0
-	for _, sel := range ss {
-		if _, ok := sel.(*ast.Field); ok {
-			fields++
-		}
-	}
-	if fields <= maxRepeats || m.err != nil {
+	if m.err != nil {
 		return
 	}
-	seen := make(map[string]int, fields)
-	for _, sel := range ss {
-		f, ok := sel.(*ast.Field)
-		if !ok {
-			continue
+	type typedKey struct{ typ, key string }
+	seen := map[typedKey]int{}
+	var walk func(ss ast.SelectionSet, typ string) bool
+	walk = func(ss ast.SelectionSet, typ string) bool {
+		for _, sel := range ss {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				key := sel.Alias
+				if key == "" {
+					key = sel.Name
+				}
+				k := typedKey{typ, key}
+				if seen[k]++; seen[k] > maxRepeats {
+					m.err = limitError(apperr.FieldLimit, "the field %s is written more than %d times in one selection set", apperr.Quote(key), maxRepeats)
+					return false
+				}
+			case *ast.InlineFragment:
+				inner := typ
+				if sel.TypeCondition != "" {
+					inner = sel.TypeCondition
+				}
+				if !walk(sel.SelectionSet, inner) {
+					return false
+				}
+			}
 		}
-		key := f.Alias
-		if key == "" {
-			key = f.Name
-		}
-		if seen[key]++; seen[key] > maxRepeats {
-			m.err = limitError(apperr.FieldLimit, "the field %s is written more than %d times in one selection set", apperr.Quote(key), maxRepeats)
-			return
-		}
+		return true
 	}
+	walk(ss, "")
 }
 
 func (m *measurer) tooManyDirectives(d ast.DirectiveList) bool {
@@ -130,7 +148,9 @@ func (m *measurer) tooManyDirectives(d ast.DirectiveList) bool {
 	return m.err != nil
 }
 
-// set measures a selection set. Depth counts the fields of the set as level 1.
+// set measures a selection set. Depth counts the fields of the set as level
+// 1, and an inline fragment as a level too (validation collects the fields
+// of nested inline fragments again at every level).
 func (m *measurer) set(ss ast.SelectionSet) shape {
 	var out shape
 	m.checkRepeats(ss)
@@ -154,6 +174,7 @@ func (m *measurer) set(ss ast.SelectionSet) shape {
 				return out
 			}
 			s = m.set(sel.SelectionSet)
+			s.depth++
 		case *ast.FragmentSpread:
 			if m.tooManyDirectives(sel.Directives) {
 				return out

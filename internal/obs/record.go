@@ -46,8 +46,21 @@ func With(ctx context.Context, rec *Record) context.Context {
 // SetIdentity records who made the request (a key name or a JWT subject).
 func (r *Record) SetIdentity(id string) { r.mu.Lock(); r.identity = id; r.mu.Unlock() }
 
-// SetOperation records the GraphQL operation's name.
-func (r *Record) SetOperation(name string) { r.mu.Lock(); r.operation = name; r.mu.Unlock() }
+// SetOperation records the GraphQL operation's name (its first 100 bytes:
+// clients choose it, and it goes to the log and the metrics).
+func (r *Record) SetOperation(name string) {
+	r.mu.Lock()
+	r.operation = clip(name, 100)
+	r.mu.Unlock()
+}
+
+// clip cuts s to at most n bytes.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
 
 // AddCode records an error code the response carries.
 func (r *Record) AddCode(code string) {
@@ -109,7 +122,7 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		log.LogAttrs(r.Context(), level, "request",
 			slog.String("requestId", rec.ID),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", clip(r.URL.Path, 200)),
 			slog.Int("status", sw.status),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("identity", rec.Identity()),
