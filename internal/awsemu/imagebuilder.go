@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -85,12 +84,7 @@ type ibImage struct {
 }
 
 // ibCmp compares executions in listing order: newest first, ties by id.
-func ibCmp(a, b *ibExecution) int {
-	if c := b.start.Compare(a.start); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
+func ibCmp(a, b *ibExecution) int { return newestFirst(a.start, b.start, a.id, b.id) }
 
 // workflow returns the ARN of the image's workflow of kind ("build", "test"
 // or "distribution") and name.
@@ -515,14 +509,6 @@ func (st *ibStep) set(status string, start, end time.Time) {
 	case ibSkipped:
 		st.message = "Step skipped."
 	}
-}
-
-// firstTime returns t, or else (when t is zero) otherwise.
-func firstTime(t, otherwise time.Time) time.Time {
-	if t.IsZero() {
-		return otherwise
-	}
-	return t
 }
 
 func b2i(b bool) int {

@@ -108,10 +108,7 @@ func (x *iotExecution) sortKey() time.Time {
 // iotListingCmp compares executions in listing order: newest sortKey
 // first, ties by thingArn.
 func iotListingCmp(a, b *iotExecution) int {
-	if c := b.sortKey().Compare(a.sortKey()); c != 0 {
-		return c
-	}
-	return strings.Compare(a.thingArn, b.thingArn)
+	return newestFirst(a.sortKey(), b.sortKey(), a.thingArn, b.thingArn)
 }
 
 // iotJob is a job and its executions in listing order.
@@ -389,20 +386,6 @@ func iotTerminalDetails(r *rand.Rand, status string) map[string]string {
 
 func iotArn(region, kind, name string) string {
 	return fmt.Sprintf("arn:aws:iot:%s:%s:%s/%s", region, AccountID, kind, name)
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // resources lists one resource per job: its id and execution count.

@@ -145,19 +145,9 @@ type durableExecution struct {
 // functionArn is the qualified ARN of the version that ran the execution.
 func (x *durableExecution) functionArn() string { return x.fn.arn + ":" + x.version }
 
-// before is the listing order: start time, then execution id.
-func (x *durableExecution) before(y *durableExecution) bool {
-	return durableCmp(x, y) < 0
-}
-
 // durableCmp compares executions in the order of durableFunction.execs:
 // oldest first, ties by execution id.
-func durableCmp(x, y *durableExecution) int {
-	if c := x.start.Compare(y.start); c != 0 {
-		return c
-	}
-	return strings.Compare(x.id, y.id)
-}
+func durableCmp(x, y *durableExecution) int { return oldestFirst(x.start, y.start, x.id, y.id) }
 
 // durableConfig is the wire DurableConfig.
 type durableConfig struct {
@@ -227,7 +217,7 @@ func seedDurableFunction(r *rand.Rand, region string, s durableFunctionSpec) *du
 	for i, start := range startTimes(r, s.count) {
 		fn.execs = append(fn.execs, seedDurableExecution(r, fn, i, s.count, start))
 	}
-	sort.SliceStable(fn.execs, func(i, j int) bool { return fn.execs[i].before(fn.execs[j]) })
+	slices.SortStableFunc(fn.execs, durableCmp)
 	return fn
 }
 

@@ -390,12 +390,7 @@ func sortMapRuns(runs []*sfnMapRun) { slices.SortFunc(runs, mapRunCmp) }
 
 // mapRunCmp compares Map Runs in ListMapRuns order: newest first by start,
 // ties by ARN ascending.
-func mapRunCmp(a, b *sfnMapRun) int {
-	if c := b.start.Compare(a.start); c != 0 {
-		return c
-	}
-	return strings.Compare(a.arn, b.arn)
-}
+func mapRunCmp(a, b *sfnMapRun) int { return newestFirst(a.start, b.start, a.arn, b.arn) }
 
 // sfnMapRunArn is the ARN of a run of Map state m of state machine sm.
 func sfnMapRunArn(region string, sm *sfnStateMachine, m *sfnMapState, runID string) string {

@@ -172,10 +172,7 @@ type xferExecution struct {
 // xferCmp compares executions in ListExecutions order: newest created
 // first, ties by id.
 func xferCmp(a, b *xferExecution) int {
-	if c := b.created.Compare(a.created); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ExecutionId, b.ExecutionId)
+	return newestFirst(a.created, b.created, a.ExecutionId, b.ExecutionId)
 }
 
 // xferListedExecution is a ListedExecution: a subset of the described
