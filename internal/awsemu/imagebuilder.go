@@ -43,12 +43,11 @@ var (
 	ibBadToken     = apiError{Status: 400, Code: "InvalidPaginationTokenException"}
 )
 
-const (
-	ibMaxPage     = 25 // largest maxResults of the three operations
-	ibDefaultPage = 25 // page size when maxResults is absent
-	// ibTimeLayout is Image Builder's DateTime: "2026-11-20T11:58:01.123Z".
-	ibTimeLayout = "2006-01-02T15:04:05.000Z"
-)
+// ibPages are the page sizes (maxResults) of both list operations.
+var ibPages = pageSizes{min: 1, max: 25, def: 25}
+
+// ibTimeLayout is Image Builder's DateTime: "2026-11-20T11:58:01.123Z".
+const ibTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // The documented patterns of the request members.
 var (
@@ -540,18 +539,6 @@ func ibRequestID() string {
 	return uuid(rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 }
 
-// ibPageSize returns the page size of a request: 25 when absent, an
-// InvalidParameterValueException when outside 1-25.
-func ibPageSize(maxResults *int) (int, error) {
-	switch {
-	case maxResults == nil:
-		return ibDefaultPage, nil
-	case *maxResults < 1 || *maxResults > ibMaxPage:
-		return 0, ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibMaxPage)
-	}
-	return *maxResults, nil
-}
-
 // ibListInput is the body of both list operations.
 type ibListInput struct {
 	ImageBuildVersionArn string  `json:"imageBuildVersionArn"`
@@ -561,13 +548,14 @@ type ibListInput struct {
 }
 
 // ibDecodeList reads the body of a list request and validates its page
-// size before anything else.
+// size (absent: 25) before anything else.
 func (c *call) ibDecodeList() (in ibListInput, size int, token string, err error) {
 	if err = c.decode(&in); err != nil {
 		return in, 0, "", err
 	}
-	if size, err = ibPageSize(in.MaxResults); err != nil {
-		return in, 0, "", err
+	size, ok := pageSize(ibPages, in.MaxResults)
+	if !ok {
+		return in, 0, "", ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibPages.max)
 	}
 	if in.NextToken != nil {
 		token = *in.NextToken
@@ -632,15 +620,14 @@ func ibListWorkflowExecutions(c *call) (any, error) {
 	if !ok {
 		return nil, ibNotFound.withMessage("The image build version %s does not exist.", arn)
 	}
-	start, end, next, err := c.paginate(len(img.executions), token, size, "imagebuilder.ListWorkflowExecutions\x00"+c.region+"\x00"+arn, ibBadToken)
+	page, next, err := listPage(c, len(img.executions), token, size, c.binding(arn), ibBadToken, func(i int) ibExecutionEntry {
+		x := img.executions[i]
+		return ibExecutionEntry{ibExecutionFields: x.fields(), Retried: x.retried}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := ibListExecutionsOutput{RequestID: ibRequestID(), ImageBuildVersionArn: arn, NextToken: next, WorkflowExecutions: []ibExecutionEntry{}}
-	for _, x := range img.executions[start:end] {
-		out.WorkflowExecutions = append(out.WorkflowExecutions, ibExecutionEntry{ibExecutionFields: x.fields(), Retried: x.retried})
-	}
-	return out, nil
+	return ibListExecutionsOutput{RequestID: ibRequestID(), ImageBuildVersionArn: arn, NextToken: next, WorkflowExecutions: page}, nil
 }
 
 // ibFindExecution returns the execution named by id in the caller's region:
@@ -709,20 +696,19 @@ func ibListWorkflowStepExecutions(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	start, end, next, err := c.paginate(len(x.steps), token, size, "imagebuilder.ListWorkflowStepExecutions\x00"+c.region+"\x00"+x.id, ibBadToken)
-	if err != nil {
-		return nil, err
-	}
-	out := ibListStepsOutput{
-		RequestID: ibRequestID(), WorkflowExecutionID: x.id, WorkflowBuildVersionArn: x.workflowARN,
-		ImageBuildVersionArn: x.imageARN, Message: x.message, NextToken: next, Steps: []ibStepEntry{},
-	}
-	for _, s := range x.steps[start:end] {
-		out.Steps = append(out.Steps, ibStepEntry{
+	page, next, err := listPage(c, len(x.steps), token, size, c.binding(x.id), ibBadToken, func(i int) ibStepEntry {
+		s := &x.steps[i]
+		return ibStepEntry{
 			StepExecutionID: s.id, Name: s.name, Description: s.description, Action: s.action,
 			Status: s.status, RollbackStatus: s.rollbackStatus, Message: s.message,
 			Inputs: s.inputs, Outputs: s.outputs, StartTime: ibTime(s.start), EndTime: ibTime(s.end),
-		})
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return ibListStepsOutput{
+		RequestID: ibRequestID(), WorkflowExecutionID: x.id, WorkflowBuildVersionArn: x.workflowARN,
+		ImageBuildVersionArn: x.imageARN, Message: x.message, NextToken: next, Steps: page,
+	}, nil
 }

@@ -37,13 +37,9 @@ var (
 	iotNotFound       = apiError{Status: 404, Code: "ResourceNotFoundException"}
 )
 
-// Page sizes of ListJobExecutionsForJob. AWS documents the range 1-250 but
-// not the default; the emulator uses 10 when maxResults is absent.
-const (
-	iotMinResults     = 1
-	iotMaxResults     = 250
-	iotDefaultResults = 10
-)
+// iotPages are the page sizes (maxResults) of ListJobExecutionsForJob. AWS
+// documents the range 1-250 but not the default; the emulator uses 10.
+var iotPages = pageSizes{min: 1, max: 250, def: 10}
 
 // Job execution statuses (JobExecutionStatus).
 const (
@@ -635,13 +631,9 @@ type (
 // for an unknown job.
 func listJobExecutionsForJob(c *call) (any, error) {
 	q := c.r.URL.Query()
-	size := iotDefaultResults
-	if s := q.Get("maxResults"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < iotMinResults || n > iotMaxResults {
-			return nil, iotInvalidRequest.withMessage("maxResults must be between %d and %d.", iotMinResults, iotMaxResults)
-		}
-		size = n
+	size, ok := iotPages.query(q.Get("maxResults"))
+	if !ok {
+		return nil, iotInvalidRequest.withMessage("maxResults must be between %d and %d.", iotPages.min, iotPages.max)
 	}
 	status := q.Get("status")
 	if status != "" && !slices.Contains(iotStatuses, status) {
@@ -655,23 +647,21 @@ func listJobExecutionsForJob(c *call) (any, error) {
 	if status != "" {
 		execs = j.byStatus[status]
 	}
-	binding := fmt.Sprintf("iot.ListJobExecutionsForJob\x00%s\x00%s\x00status=%s", c.region, j.id, status)
-	start, end, next, err := c.paginate(len(execs), q.Get("nextToken"), size, binding, iotInvalidRequest)
-	if err != nil {
-		return nil, err
-	}
-	out := iotListOutput{ExecutionSummaries: make([]iotExecutionSummaryForJob, 0, end-start), NextToken: next}
-	for _, x := range execs[start:end] {
-		out.ExecutionSummaries = append(out.ExecutionSummaries, iotExecutionSummaryForJob{ThingArn: x.thingArn, JobExecutionSummary: iotExecutionSummary{
+	page, next, err := listPage(c, len(execs), q.Get("nextToken"), size, c.binding(j.id, "status="+status), iotInvalidRequest, func(i int) iotExecutionSummaryForJob {
+		x := execs[i]
+		return iotExecutionSummaryForJob{ThingArn: x.thingArn, JobExecutionSummary: iotExecutionSummary{
 			Status:          x.status,
 			QueuedAt:        ts(x.queuedAt),
 			StartedAt:       ts(x.startedAt),
 			LastUpdatedAt:   ts(x.lastUpdatedAt),
 			ExecutionNumber: x.executionNumber,
 			RetryAttempt:    x.retryAttempt,
-		}})
+		}}
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return iotListOutput{ExecutionSummaries: page, NextToken: next}, nil
 }
 
 // describeJobExecution serves GET /things/{thingName}/jobs/{jobId}?executionNumber.

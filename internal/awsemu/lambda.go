@@ -90,13 +90,11 @@ var (
 	lambdaNotFound     = apiError{Status: 404, Code: "ResourceNotFoundException"}
 )
 
-// Page sizes of ListDurableExecutionsByFunction.
-const (
-	lambdaMinItems     = 1
-	lambdaMaxItems     = 1000
-	lambdaDefaultItems = 100
-	lambdaMaxStatuses  = 10 // the model's ExecutionStatusList max length
-)
+// lambdaPages are the page sizes (MaxItems) of ListDurableExecutionsByFunction.
+var lambdaPages = pageSizes{min: 1, max: 1000, def: 100}
+
+// lambdaMaxStatuses is the model's ExecutionStatusList max length.
+const lambdaMaxStatuses = 10
 
 // lambdaStatuses are the ExecutionStatus enum values.
 var lambdaStatuses = []string{"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"}
@@ -438,32 +436,27 @@ func listDurableExecutions(c *call) (any, error) {
 		return nil, err
 	}
 	view := q.view()
-	start, end, next, err := c.paginate(len(view), q.marker, q.size, q.binding(c.region), lambdaInvalidParam)
-	if err != nil {
-		return nil, err
-	}
-	out := listDurableExecutionsOutput{DurableExecutions: make([]lambdaExecutionSummary, 0, end-start), NextMarker: next}
-	for i := start; i < end; i++ {
+	page, next, err := listPage(c, len(view), q.marker, q.size, q.binding(c), lambdaInvalidParam, func(i int) lambdaExecutionSummary {
 		x := view[len(view)-1-i]
 		if q.oldestFirst {
 			x = view[i]
 		}
-		out.DurableExecutions = append(out.DurableExecutions, lambdaExecutionSummary{x.core(), x.fn.config.KMSKeyArn})
+		return lambdaExecutionSummary{x.core(), x.fn.config.KMSKeyArn}
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return listDurableExecutionsOutput{DurableExecutions: page, NextMarker: next}, nil
 }
 
 // parseDurableListRequest validates the request: the page size first, then the
 // syntax of every parameter, then the function and qualifier.
 func parseDurableListRequest(c *call) (*durableListRequest, error) {
 	query := c.r.URL.Query()
-	q := &durableListRequest{size: lambdaDefaultItems, marker: query.Get("Marker")}
-	if s := query.Get("MaxItems"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < lambdaMinItems || n > lambdaMaxItems {
-			return nil, lambdaInvalidParam.withMessage("MaxItems must be an integer between %d and %d.", lambdaMinItems, lambdaMaxItems)
-		}
-		q.size = n
+	q := &durableListRequest{marker: query.Get("Marker")}
+	var ok bool
+	if q.size, ok = lambdaPages.query(query.Get("MaxItems")); !ok {
+		return nil, lambdaInvalidParam.withMessage("MaxItems must be an integer between %d and %d.", lambdaPages.min, lambdaPages.max)
 	}
 	ref := lambdaFunctionRefRE.FindStringSubmatch(c.r.PathValue("FunctionName"))
 	if ref == nil || len(c.r.PathValue("FunctionName")) > 256 {
@@ -593,16 +586,15 @@ func (q *durableListRequest) view() []*durableExecution {
 
 // binding names the listing for its markers: operation, region, function,
 // every filter and the order, but not the page size.
-func (q *durableListRequest) binding(region string) string {
-	return strings.Join([]string{
-		"lambda.ListDurableExecutionsByFunction", region, q.fn.arn,
-		"version=" + q.version,
-		"name=" + q.name,
-		"statuses=" + strings.Join(q.statuses, ","),
-		"after=" + lambdaBound(q.after),
-		"before=" + lambdaBound(q.before),
-		"oldestFirst=" + strconv.FormatBool(q.oldestFirst),
-	}, "\x00")
+func (q *durableListRequest) binding(c *call) string {
+	return c.binding(q.fn.arn,
+		"version="+q.version,
+		"name="+q.name,
+		"statuses="+strings.Join(q.statuses, ","),
+		"after="+lambdaBound(q.after),
+		"before="+lambdaBound(q.before),
+		"oldestFirst="+strconv.FormatBool(q.oldestFirst),
+	)
 }
 
 func lambdaBound(t time.Time) string {

@@ -1,6 +1,7 @@
 package awsemu
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -20,4 +21,69 @@ func oldestFirst(a, b time.Time, aID, bID string) int {
 		return c
 	}
 	return strings.Compare(aID, bID)
+}
+
+// pageSizes are the page sizes that a list operation accepts, min to max,
+// and def, the one it uses when a request asks for none.
+type pageSizes struct{ min, max, def int }
+
+// size returns the page size of a request that asks for n (set) or for
+// none (!set): n, or def; ok is false when n is outside [min, max].
+func (p pageSizes) size(n int, set bool) (size int, ok bool) {
+	switch {
+	case !set:
+		return p.def, true
+	case n < p.min || n > p.max:
+		return 0, false
+	}
+	return n, true
+}
+
+// query returns the page size that a query parameter's value s asks for:
+// "" asks for none; ok is false for anything but a whole number in
+// [min, max].
+func (p pageSizes) query(s string) (size int, ok bool) {
+	if s == "" {
+		return p.def, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, false
+	}
+	return p.size(n, true)
+}
+
+// pageSize returns the page size that an optional request member v asks
+// for (nil: none); ok is false when *v is outside [p.min, p.max].
+func pageSize[N ~int | ~int64](p pageSizes, v *N) (size int, ok bool) {
+	if v == nil {
+		return p.def, true
+	}
+	if *v < N(p.min) || *v > N(p.max) {
+		return 0, false
+	}
+	return int(*v), true
+}
+
+// listPage cuts the page of a listing of n entries that the request's
+// token and page size select (see paginate): entry(i) for every index i of
+// the page, in order, and the token of the next page ("" after the last).
+// A bad or expired token is reported as bad, the service's own error.
+func listPage[E any](c *call, n int, token string, size int, binding string, bad apiError, entry func(i int) E) (page []E, next string, err error) {
+	start, end, next, err := c.paginate(n, token, size, binding, bad)
+	if err != nil {
+		return nil, "", err
+	}
+	page = make([]E, 0, end-start)
+	for i := start; i < end; i++ {
+		page = append(page, entry(i))
+	}
+	return page, next, nil
+}
+
+// binding names the listing of a call for its tokens (see tokens.go):
+// "<service>.<Operation>", the region, then parts (the resource and every
+// filter that the request sets), NUL-separated.
+func (c *call) binding(parts ...string) string {
+	return strings.Join(append([]string{c.svc.name + "." + c.op, c.region}, parts...), "\x00")
 }

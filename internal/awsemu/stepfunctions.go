@@ -46,11 +46,9 @@ var (
 	sfnNoStateMachine = apiError{Status: 400, Code: "StateMachineDoesNotExist"}
 )
 
-// ListMapRuns page sizes: maxResults 0 (or absent) means the default.
-const (
-	sfnMaxResults     = 1000
-	sfnDefaultResults = 100
-)
+// sfnPages are the page sizes (maxResults) of ListMapRuns: 0 (or absent)
+// asks for none, the default.
+var sfnPages = pageSizes{min: 1, max: 1000, def: 100}
 
 // Status values of executions and Map Runs.
 const (
@@ -588,38 +586,37 @@ func sfnListMapRuns(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	if in.MaxResults < 0 || in.MaxResults > sfnMaxResults {
-		return nil, sfnValidation.withMessage("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", in.MaxResults, sfnMaxResults)
+	size, ok := sfnPages.size(in.MaxResults, in.MaxResults != 0)
+	if !ok {
+		return nil, sfnValidation.withMessage("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", in.MaxResults, sfnPages.max)
 	}
 	x, err := sfnLookup(c.w.sfn.byExecArn, "executionArn", in.ExecutionArn, "execution", sfnNoExecution)
 	if err != nil {
 		return nil, err
 	}
-	size := in.MaxResults
-	if size == 0 {
-		size = sfnDefaultResults
-	}
-	start, end, next, err := c.paginate(len(x.mapRuns), in.NextToken, size, "stepfunctions.ListMapRuns\x00"+c.region+"\x00"+x.arn, sfnInvalidToken)
+	entries, next, err := listPage(c, len(x.mapRuns), in.NextToken, size, c.binding(x.arn), sfnInvalidToken, func(i int) []byte {
+		return x.mapRuns[i].listEntry
+	})
 	if err != nil {
 		return nil, err
 	}
-	return sfnMapRunPage(x.mapRuns[start:end], next), nil
+	return sfnMapRunPage(entries, next), nil
 }
 
 // sfnMapRunPage encodes a ListMapRuns response {mapRuns, nextToken} from
 // the entries encoded at seed time, so a page costs only copying bytes.
 // next is a base64url token (or ""), which needs no JSON escaping.
-func sfnMapRunPage(runs []*sfnMapRun, next string) rawJSON {
+func sfnMapRunPage(entries [][]byte, next string) rawJSON {
 	n := 32 + len(next)
-	for _, m := range runs {
-		n += len(m.listEntry) + 1
+	for _, e := range entries {
+		n += len(e) + 1
 	}
 	b := append(make([]byte, 0, n), `{"mapRuns":[`...)
-	for i, m := range runs {
+	for i, e := range entries {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, m.listEntry...)
+		b = append(b, e...)
 	}
 	b = append(b, ']')
 	if next != "" {

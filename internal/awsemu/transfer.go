@@ -32,12 +32,10 @@ import (
 // name of every uploaded file.
 const transferStampLayout = "20060102T150405.000Z"
 
-// ListExecutions page sizes. AWS documents the range 1-1000 and no default;
-// the emulator returns whole pages of 1000 when MaxResults is absent.
-const (
-	transferMaxPage     = 1000
-	transferDefaultPage = 1000
-)
+// transferPages are the page sizes (MaxResults) of ListExecutions. AWS
+// documents the range 1-1000 and no default; the emulator returns whole
+// pages of 1000 when MaxResults is absent.
+var transferPages = pageSizes{min: 1, max: 1000, def: 1000}
 
 var (
 	transferWorkflowIDRe  = regexp.MustCompile(`^w-[a-z0-9]{17}$`)
@@ -548,25 +546,21 @@ func transferListExecutions(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	size := transferDefaultPage
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > transferMaxPage {
-			return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferMaxPage)
-		}
-		size = int(*in.MaxResults)
+	size, ok := pageSize(transferPages, in.MaxResults)
+	if !ok {
+		return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferPages.max)
 	}
 	wf, err := c.w.xfer.workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}
+	// Transfer's tokens bind with '|', not the NUL of call.binding.
 	binding := "transfer.ListExecutions|" + c.region + "|" + in.WorkflowId
-	start, end, next, err := c.paginate(len(wf.executions), in.NextToken, size, binding, transferBadToken)
+	page, next, err := listPage(c, len(wf.executions), in.NextToken, size, binding, transferBadToken, func(i int) xferListedExecution {
+		return wf.executions[i].listed()
+	})
 	if err != nil {
 		return nil, err
-	}
-	page := make([]xferListedExecution, 0, end-start)
-	for _, x := range wf.executions[start:end] {
-		page = append(page, x.listed())
 	}
 	return struct {
 		WorkflowId string                `json:"WorkflowId"`
