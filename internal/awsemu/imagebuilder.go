@@ -519,9 +519,9 @@ func b2i(b bool) int {
 
 // registerImageBuilder routes the Image Builder operations.
 func (e *Emulator) registerImageBuilder() {
-	e.mux.HandleFunc("POST /ListWorkflowExecutions", e.op(imageBuilderService, "ListWorkflowExecutions", ibListWorkflowExecutions))
+	e.mux.HandleFunc("POST /ListWorkflowExecutions", e.op(imageBuilderService, "ListWorkflowExecutions", decoded(ibListWorkflowExecutions)))
 	e.mux.HandleFunc("GET /GetWorkflowExecution", e.op(imageBuilderService, "GetWorkflowExecution", ibGetWorkflowExecution))
-	e.mux.HandleFunc("POST /ListWorkflowStepExecutions", e.op(imageBuilderService, "ListWorkflowStepExecutions", ibListWorkflowStepExecutions))
+	e.mux.HandleFunc("POST /ListWorkflowStepExecutions", e.op(imageBuilderService, "ListWorkflowStepExecutions", decoded(ibListWorkflowStepExecutions)))
 }
 
 // ibTime formats t as Image Builder's DateTime, or "" (omitted) for the
@@ -547,20 +547,17 @@ type ibListInput struct {
 	NextToken            *string `json:"nextToken"`
 }
 
-// ibDecodeList reads the body of a list request and validates its page
-// size (absent: 25) before anything else.
-func (c *call) ibDecodeList() (in ibListInput, size int, token string, err error) {
-	if err = c.decode(&in); err != nil {
-		return in, 0, "", err
-	}
+// page returns the page size (absent: 25) and token of a list request,
+// which validate its page size before anything else.
+func (in *ibListInput) page() (size int, token string, err error) {
 	size, ok := pageSize(ibPages, in.MaxResults)
 	if !ok {
-		return in, 0, "", ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibPages.max)
+		return 0, "", ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibPages.max)
 	}
 	if in.NextToken != nil {
 		token = *in.NextToken
 	}
-	return in, size, token, nil
+	return size, token, nil
 }
 
 // ibExecutionFields are the members that a list entry and
@@ -607,8 +604,8 @@ type ibListExecutionsOutput struct {
 // version's executions, newest first. Errors: InvalidParameterValueException
 // (page size, malformed ARN), ResourceNotFoundException (unknown in the
 // region), InvalidPaginationTokenException.
-func ibListWorkflowExecutions(c *call) (any, error) {
-	in, size, token, err := c.ibDecodeList()
+func ibListWorkflowExecutions(c *call, in *ibListInput) (any, error) {
+	size, token, err := in.page()
 	if err != nil {
 		return nil, err
 	}
@@ -687,8 +684,8 @@ type ibListStepsOutput struct {
 
 // ibListWorkflowStepExecutions answers ListWorkflowStepExecutions: the steps
 // of one execution in workflow order. Errors as ListWorkflowExecutions.
-func ibListWorkflowStepExecutions(c *call) (any, error) {
-	in, size, token, err := c.ibDecodeList()
+func ibListWorkflowStepExecutions(c *call, in *ibListInput) (any, error) {
+	size, token, err := in.page()
 	if err != nil {
 		return nil, err
 	}

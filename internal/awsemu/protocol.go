@@ -289,6 +289,20 @@ func (c *call) decode(v any) error {
 	return nil
 }
 
+// decoded adapts a handler of a JSON request body to opHandler: the body
+// is read into a new In (see call.decode) before h runs. In is the
+// operation's input shape; the decoder's messages name its type, so an
+// anonymous struct keeps them free of Go names.
+func decoded[In any](h func(c *call, in *In) (any, error)) opHandler {
+	return func(c *call) (any, error) {
+		in := new(In)
+		if err := c.decode(in); err != nil {
+			return nil, err
+		}
+		return h(c, in)
+	}
+}
+
 // registerTarget routes "POST /" requests whose X-Amz-Target is
 // svc.target+"."+name to the operation.
 func (e *Emulator) registerTarget(svc *service, name string, h opHandler) {

@@ -565,10 +565,10 @@ func (d *sfnData) resources() []Resource {
 
 // registerSFN registers the four Step Functions operations.
 func (e *Emulator) registerSFN() {
-	e.registerTarget(sfnService, "ListMapRuns", sfnListMapRuns)
-	e.registerTarget(sfnService, "DescribeMapRun", sfnDescribeMapRun)
-	e.registerTarget(sfnService, "DescribeExecution", sfnDescribeExecution)
-	e.registerTarget(sfnService, "DescribeStateMachine", sfnDescribeStateMachine)
+	e.registerTarget(sfnService, "ListMapRuns", decoded(sfnListMapRuns))
+	e.registerTarget(sfnService, "DescribeMapRun", decoded(sfnDescribeMapRun))
+	e.registerTarget(sfnService, "DescribeExecution", decoded(sfnDescribeExecution))
+	e.registerTarget(sfnService, "DescribeStateMachine", decoded(sfnDescribeStateMachine))
 }
 
 // sfnListMapRuns answers ListMapRuns {executionArn, maxResults, nextToken}
@@ -577,20 +577,16 @@ func (e *Emulator) registerSFN() {
 // that is not an execution's, ExecutionDoesNotExist for an unknown
 // execution, and InvalidToken for a token that is malformed, expired or of
 // another execution.
-func sfnListMapRuns(c *call) (any, error) {
-	var in struct {
-		ExecutionArn string `json:"executionArn"`
-		MaxResults   int    `json:"maxResults"`
-		NextToken    string `json:"nextToken"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func sfnListMapRuns(c *call, in *struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int    `json:"maxResults"`
+	NextToken    string `json:"nextToken"`
+}) (any, error) {
 	size, ok := sfnPages.size(in.MaxResults, in.MaxResults != 0)
 	if !ok {
 		return nil, sfnValidation.withMessage("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", in.MaxResults, sfnPages.max)
 	}
-	x, err := sfnLookup(c.w.sfn.byExecArn, "executionArn", in.ExecutionArn, "execution", sfnNoExecution)
+	x, err := sfnExecutions.lookup(c, in.ExecutionArn)
 	if err != nil {
 		return nil, err
 	}
@@ -629,14 +625,10 @@ func sfnMapRunPage(entries [][]byte, next string) rawJSON {
 // status, configuration, item and child-execution counts and redrive
 // state. It returns InvalidArn for an ARN that is not a Map Run's and
 // ResourceNotFound for an unknown one.
-func sfnDescribeMapRun(c *call) (any, error) {
-	var in struct {
-		MapRunArn string `json:"mapRunArn"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	m, err := sfnLookup(c.w.sfn.byMapRun, "mapRunArn", in.MapRunArn, "mapRun", sfnNoMapRun)
+func sfnDescribeMapRun(c *call, in *struct {
+	MapRunArn string `json:"mapRunArn"`
+}) (any, error) {
+	m, err := sfnMapRuns.lookup(c, in.MapRunArn)
 	if err != nil {
 		return nil, err
 	}
@@ -672,19 +664,11 @@ type sfnDataDetails struct {
 // and output. It returns ValidationException for another includedData,
 // InvalidArn for an ARN that is not an execution's and
 // ExecutionDoesNotExist for an unknown one.
-func sfnDescribeExecution(c *call) (any, error) {
-	var in struct {
-		ExecutionArn string `json:"executionArn"`
-		IncludedData string `json:"includedData"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	metadataOnly, err := sfnMetadataOnly(in.IncludedData)
-	if err != nil {
-		return nil, err
-	}
-	x, err := sfnLookup(c.w.sfn.byExecArn, "executionArn", in.ExecutionArn, "execution", sfnNoExecution)
+func sfnDescribeExecution(c *call, in *struct {
+	ExecutionArn string `json:"executionArn"`
+	IncludedData string `json:"includedData"`
+}) (any, error) {
+	x, metadataOnly, err := sfnDescribe(c, sfnExecutions, in.ExecutionArn, in.IncludedData)
 	if err != nil {
 		return nil, err
 	}
@@ -736,19 +720,11 @@ func sfnDescribeExecution(c *call) (any, error) {
 // definition "{}". It returns ValidationException for another includedData,
 // InvalidArn for an ARN that is not a state machine's and
 // StateMachineDoesNotExist for an unknown one.
-func sfnDescribeStateMachine(c *call) (any, error) {
-	var in struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		IncludedData    string `json:"includedData"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	metadataOnly, err := sfnMetadataOnly(in.IncludedData)
-	if err != nil {
-		return nil, err
-	}
-	sm, err := sfnLookup(c.w.sfn.bySMArn, "stateMachineArn", in.StateMachineArn, "stateMachine", sfnNoStateMachine)
+func sfnDescribeStateMachine(c *call, in *struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	IncludedData    string `json:"includedData"`
+}) (any, error) {
+	sm, metadataOnly, err := sfnDescribe(c, sfnStateMachines, in.StateMachineArn, in.IncludedData)
 	if err != nil {
 		return nil, err
 	}
@@ -788,40 +764,67 @@ func sfnDescribeStateMachine(c *call) (any, error) {
 	}, nil
 }
 
-// sfnMetadataOnly reads includedData: "" or ALL_DATA is false, METADATA_ONLY
-// true, anything else a ValidationException.
-func sfnMetadataOnly(v string) (bool, error) {
-	switch v {
+// sfnDescribe reads a Describe request {<ARN member>, includedData}: it
+// returns the resource of kind k that arn names and whether includedData
+// is METADATA_ONLY ("" and ALL_DATA are not). It returns
+// ValidationException for another includedData, then the errors of
+// sfnKind.lookup.
+func sfnDescribe[T any](c *call, k sfnKind[T], arn, includedData string) (v T, metadataOnly bool, err error) {
+	switch includedData {
 	case "", "ALL_DATA":
-		return false, nil
 	case "METADATA_ONLY":
-		return true, nil
+		metadataOnly = true
+	default:
+		return v, false, sfnValidation.withMessage("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", includedData)
 	}
-	return false, sfnValidation.withMessage("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", v)
+	v, err = k.lookup(c, arn)
+	return v, metadataOnly, err
 }
 
-// sfnLookup finds the resource of kind ("stateMachine", "execution" or
-// "mapRun") named by arn, the request member named member. It returns
-// ValidationException for an ARN outside the 1-256 characters of the
-// model, InvalidArn for one that is malformed or names another kind of
-// resource, and missing (the operation's not-found error) for one that is
+// sfnKind is a kind of Step Functions resource that requests name by ARN.
+type sfnKind[T any] struct {
+	arnType string // the resource type of its ARNs
+	member  string // the request member that carries its ARN
+	name    string // its name in error messages
+	missing apiError
+	index   func(*sfnData) map[string]T // the region's resources of the kind, by ARN
+}
+
+// The kinds of resources, each with the error that the operations answer
+// for an ARN of the kind that names none.
+var (
+	sfnExecutions = sfnKind[*sfnExecution]{
+		arnType: "execution", member: "executionArn", name: "Execution", missing: sfnNoExecution,
+		index: func(d *sfnData) map[string]*sfnExecution { return d.byExecArn },
+	}
+	sfnMapRuns = sfnKind[*sfnMapRun]{
+		arnType: "mapRun", member: "mapRunArn", name: "Map Run", missing: sfnNoMapRun,
+		index: func(d *sfnData) map[string]*sfnMapRun { return d.byMapRun },
+	}
+	sfnStateMachines = sfnKind[*sfnStateMachine]{
+		arnType: "stateMachine", member: "stateMachineArn", name: "State Machine", missing: sfnNoStateMachine,
+		index: func(d *sfnData) map[string]*sfnStateMachine { return d.bySMArn },
+	}
+)
+
+// lookup finds the resource of the kind that arn names in the call's
+// region. It returns ValidationException for an ARN outside the 1-256
+// characters of the model, InvalidArn for one that is malformed or names
+// another kind of resource, and the kind's missing error for one that is
 // not in the region's data.
-func sfnLookup[T any](byArn map[string]T, member, arn, kind string, missing apiError) (T, error) {
+func (k sfnKind[T]) lookup(c *call, arn string) (T, error) {
 	var zero T
 	if arn == "" || len(arn) > 256 {
-		return zero, sfnValidation.withMessage("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 1 and 256", arn, member)
+		return zero, sfnValidation.withMessage("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 1 and 256", arn, k.member)
 	}
-	if v, ok := byArn[arn]; ok {
+	if v, ok := k.index(c.w.sfn)[arn]; ok {
 		return v, nil
 	}
-	if err := sfnCheckArn(arn, kind); err != nil {
+	if err := sfnCheckArn(arn, k.arnType); err != nil {
 		return zero, err
 	}
-	return zero, missing.withMessage("%s Does Not Exist: '%s'", sfnKindNames[kind], arn)
+	return zero, k.missing.withMessage("%s Does Not Exist: '%s'", k.name, arn)
 }
-
-// sfnKindNames are the resource kinds as error messages name them.
-var sfnKindNames = map[string]string{"stateMachine": "State Machine", "execution": "Execution", "mapRun": "Map Run"}
 
 // sfnCheckArn returns InvalidArn unless arn is a well-formed Step Functions
 // ARN of the given kind: arn:aws:states:<region>:<12-digit

@@ -513,9 +513,9 @@ func transferNotFound(resourceType, id string) *apiError {
 }
 
 func (e *Emulator) registerTransfer() {
-	e.registerTarget(transferService, "ListExecutions", transferListExecutions)
-	e.registerTarget(transferService, "DescribeExecution", transferDescribeExecution)
-	e.registerTarget(transferService, "DescribeWorkflow", transferDescribeWorkflow)
+	e.registerTarget(transferService, "ListExecutions", decoded(transferListExecutions))
+	e.registerTarget(transferService, "DescribeExecution", decoded(transferDescribeExecution))
+	e.registerTarget(transferService, "DescribeWorkflow", decoded(transferDescribeWorkflow))
 }
 
 // workflow returns the workflow id names. It returns InvalidRequestException
@@ -537,15 +537,11 @@ func (d *transferData) workflow(id string) (*transferWorkflow, error) {
 // time. It returns InvalidRequestException for MaxResults out of range,
 // InvalidNextTokenException for a token that is malformed, expired or of
 // another workflow, and the errors of transferData.workflow.
-func transferListExecutions(c *call) (any, error) {
-	var in struct {
-		WorkflowId string `json:"WorkflowId"`
-		MaxResults *int64 `json:"MaxResults"`
-		NextToken  string `json:"NextToken"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func transferListExecutions(c *call, in *struct {
+	WorkflowId string `json:"WorkflowId"`
+	MaxResults *int64 `json:"MaxResults"`
+	NextToken  string `json:"NextToken"`
+}) (any, error) {
 	size, ok := pageSize(transferPages, in.MaxResults)
 	if !ok {
 		return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferPages.max)
@@ -573,14 +569,10 @@ func transferListExecutions(c *call) (any, error) {
 // execution of the workflow. It returns InvalidRequestException for a
 // malformed execution id, ResourceNotFoundException for an execution the
 // workflow has not in progress, and the errors of transferData.workflow.
-func transferDescribeExecution(c *call) (any, error) {
-	var in struct {
-		WorkflowId  string `json:"WorkflowId"`
-		ExecutionId string `json:"ExecutionId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func transferDescribeExecution(c *call, in *struct {
+	WorkflowId  string `json:"WorkflowId"`
+	ExecutionId string `json:"ExecutionId"`
+}) (any, error) {
 	if !transferExecutionIDRe.MatchString(in.ExecutionId) {
 		return nil, transferInvalidRequest.withMessage("ExecutionId %q is not a UUID", in.ExecutionId)
 	}
@@ -600,13 +592,9 @@ func transferDescribeExecution(c *call) (any, error) {
 
 // transferDescribeWorkflow answers DescribeWorkflow, with the errors of
 // transferData.workflow.
-func transferDescribeWorkflow(c *call) (any, error) {
-	var in struct {
-		WorkflowId string `json:"WorkflowId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func transferDescribeWorkflow(c *call, in *struct {
+	WorkflowId string `json:"WorkflowId"`
+}) (any, error) {
 	wf, err := c.w.xfer.workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
