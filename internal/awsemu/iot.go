@@ -56,9 +56,10 @@ const (
 // iotStatuses are the valid values of the status filter.
 var iotStatuses = []string{iotQueued, iotInProgress, iotSucceeded, iotFailed, iotTimedOut, iotRejected, iotRemoved, iotCanceled}
 
+// The path labels of the operations.
 var (
-	iotJobIDPattern     = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
-	iotThingNamePattern = regexp.MustCompile(`^[a-zA-Z0-9:_-]{1,128}$`)
+	iotJobID     = newIoTLabel("jobId", "[a-zA-Z0-9_-]", 64)
+	iotThingName = newIoTLabel("thingName", "[a-zA-Z0-9:_-]", 128)
 )
 
 // iotData is one region's IoT jobs, things and job executions.
@@ -639,7 +640,7 @@ func listJobExecutionsForJob(c *call) (any, error) {
 	if status != "" && !slices.Contains(iotStatuses, status) {
 		return nil, iotInvalidRequest.withMessage("Invalid status %q: must be one of %s.", status, strings.Join(iotStatuses, ", "))
 	}
-	j, err := c.iotJob()
+	j, err := iotFind(c, iotJobID, c.w.iot.jobs, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -669,11 +670,11 @@ func listJobExecutionsForJob(c *call) (any, error) {
 // executionNumber, and ResourceNotFoundException when the thing has no
 // execution of the job (or none with that execution number).
 func describeJobExecution(c *call) (any, error) {
-	name, err := c.iotThingName()
+	name, err := iotThingName.of(c)
 	if err != nil {
 		return nil, err
 	}
-	jobID, err := c.iotJobID()
+	jobID, err := iotJobID.of(c)
 	if err != nil {
 		return nil, err
 	}
@@ -710,7 +711,7 @@ func describeJobExecution(c *call) (any, error) {
 // InvalidRequestException for a malformed jobId and ResourceNotFoundException
 // for an unknown job.
 func describeJob(c *call) (any, error) {
-	j, err := c.iotJob()
+	j, err := iotFind(c, iotJobID, c.w.iot.jobs, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -758,44 +759,47 @@ func describeJob(c *call) (any, error) {
 // InvalidRequestException for a malformed name and ResourceNotFoundException
 // for an unknown thing.
 func describeThing(c *call) (any, error) {
-	name, err := c.iotThingName()
+	t, err := iotFind(c, iotThingName, c.w.iot.things, "Thing")
 	if err != nil {
 		return nil, err
-	}
-	t, ok := c.w.iot.things[name]
-	if !ok {
-		return nil, iotNotFound.withMessage("Thing %s cannot be found.", name)
 	}
 	return t, nil
 }
 
-// iotJobID returns the request's valid jobId path label.
-func (c *call) iotJobID() (string, error) {
-	id := c.r.PathValue("jobId")
-	if !iotJobIDPattern.MatchString(id) {
-		return "", iotInvalidRequest.withMessage("Invalid jobId %q: must match [a-zA-Z0-9_-]+ and be 1-64 characters long.", id)
-	}
-	return id, nil
+// iotLabel is a path label of the operations: its name, and the
+// characters (a regexp class) and the most of them that it may have.
+type iotLabel struct {
+	name, chars string
+	max         int
+	re          *regexp.Regexp
 }
 
-// iotJob returns the job named by the request's jobId.
-func (c *call) iotJob() (*iotJob, error) {
-	id, err := c.iotJobID()
+func newIoTLabel(name, chars string, max int) iotLabel {
+	return iotLabel{name: name, chars: chars, max: max, re: regexp.MustCompile("^" + chars + "{1," + strconv.Itoa(max) + "}$")}
+}
+
+// of returns the request's value of the label, or InvalidRequestException
+// when it is malformed.
+func (l iotLabel) of(c *call) (string, error) {
+	v := c.r.PathValue(l.name)
+	if !l.re.MatchString(v) {
+		return "", iotInvalidRequest.withMessage("Invalid %s %q: must match %s+ and be 1-%d characters long.", l.name, v, l.chars, l.max)
+	}
+	return v, nil
+}
+
+// iotFind returns the resource (what: "Job", "Thing") of byName that the
+// request's label names. It returns InvalidRequestException for a
+// malformed name and ResourceNotFoundException for an unknown one.
+func iotFind[T any](c *call, l iotLabel, byName map[string]T, what string) (T, error) {
+	var zero T
+	name, err := l.of(c)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	j, ok := c.w.iot.jobs[id]
+	v, ok := byName[name]
 	if !ok {
-		return nil, iotNotFound.withMessage("Job %s cannot be found.", id)
+		return zero, iotNotFound.withMessage("%s %s cannot be found.", what, name)
 	}
-	return j, nil
-}
-
-// iotThingName returns the request's valid thingName path label.
-func (c *call) iotThingName() (string, error) {
-	name := c.r.PathValue("thingName")
-	if !iotThingNamePattern.MatchString(name) {
-		return "", iotInvalidRequest.withMessage("Invalid thingName %q: must match [a-zA-Z0-9:_-]+ and be 1-128 characters long.", name)
-	}
-	return name, nil
+	return v, nil
 }
