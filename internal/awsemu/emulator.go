@@ -209,8 +209,8 @@ func (e *Emulator) Manifest() Manifest {
 	for region, w := range e.regions {
 		w.mu.RLock()
 		for _, svc := range dataServices {
-			for _, r := range w.store(svc).resources() {
-				r.Region = region
+			for _, r := range w.store(svc).manifest() {
+				r.Service, r.Region = svc.name, region
 				rs = append(rs, r)
 			}
 		}

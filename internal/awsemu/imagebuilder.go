@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"sort"
 	"time"
 )
 
@@ -68,11 +67,10 @@ const (
 )
 
 // imageBuilderData is one region's image build versions and their workflow
-// executions.
+// executions: its catalog files the images by image build version ARN and
+// the executions by workflow execution id.
 type imageBuilderData struct {
-	images     map[string]*ibImage     // by image build version ARN
-	arns       []string                // image build version ARNs, sorted
-	executions map[string]*ibExecution // by workflow execution id
+	catalog[*ibImage, *ibExecution]
 }
 
 // ibImage is an image build version and its workflow executions, newest
@@ -81,6 +79,10 @@ type ibImage struct {
 	arn, region, name string
 	executions        []*ibExecution
 }
+
+func (img *ibImage) key() string            { return img.arn }
+func (img *ibImage) listed() []*ibExecution { return img.executions }
+func (x *ibExecution) key() string          { return x.id }
 
 // ibCmp compares executions in listing order: newest first, ties by id.
 func ibCmp(a, b *ibExecution) int { return newestFirst(a.start, b.start, a.id, b.id) }
@@ -183,16 +185,10 @@ func seedImageBuilder(r *rand.Rand, region string, primary bool) *imageBuilderDa
 			{name: "eu-batch-worker", version: "5.0.0/9", count: 30 + r.IntN(31)},
 		}
 	}
-	d := &imageBuilderData{images: map[string]*ibImage{}, executions: map[string]*ibExecution{}}
+	d := &imageBuilderData{}
 	for _, s := range specs {
-		img := seedIBImage(r, region, s)
-		d.images[img.arn] = img
-		d.arns = append(d.arns, img.arn)
-		for _, x := range img.executions {
-			d.executions[x.id] = x
-		}
+		d.add(seedIBImage(r, region, s))
 	}
-	sort.Strings(d.arns)
 	return d
 }
 
@@ -353,22 +349,12 @@ func ibStepStatus(r *rand.Rand, status string, j, stop int) string {
 	return ibFailed // FAILED, ROLLBACK_IN_PROGRESS, ROLLBACK_COMPLETED
 }
 
-// resources lists the image build versions: ID is the ARN, Count the number
-// of workflow executions.
-func (d *imageBuilderData) resources() []Resource {
-	out := make([]Resource, 0, len(d.arns))
-	for _, arn := range d.arns {
-		out = append(out, Resource{Service: imageBuilderService.name, ID: arn, Count: len(d.images[arn].executions)})
-	}
-	return out
-}
-
 // appendExecution adds an execution to the image build version whose ARN
 // is m.resource, started at m.startAfter its newest one: a run of the
 // workflow of the newest execution (BUILD for an image without any), one
 // round of its catalog steps, which follow the status as settle says.
 func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
-	img, ok := d.images[m.resource]
+	img, ok := d.resources[m.resource]
 	if !ok {
 		return Execution{}, m.unknownResource()
 	}
@@ -391,17 +377,17 @@ func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
 	}
 	x.settle(m.status, m.now)
 	img.executions = insertSorted(img.executions, x, ibCmp)
-	d.executions[x.id] = x
+	d.addEntry(x)
 	return x.info(m), nil
 }
 
 // setStatus changes the status of the execution whose id is m.id, which
 // must be one of the image build version m.resource, as settle says.
 func (d *imageBuilderData) setStatus(m *mutation) (Execution, error) {
-	if _, ok := d.images[m.resource]; !ok {
+	if _, ok := d.resources[m.resource]; !ok {
 		return Execution{}, m.unknownResource()
 	}
-	x, ok := d.executions[m.id]
+	x, ok := d.entries[m.id]
 	if !ok || x.imageARN != m.resource {
 		return Execution{}, m.unknownID()
 	}
@@ -613,7 +599,7 @@ func ibListWorkflowExecutions(c *call, in *ibListInput) (any, error) {
 	if !ibImageARNPattern.MatchString(arn) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'imageBuildVersionArn' is not a valid image build version ARN.")
 	}
-	img, ok := c.w.ib.images[arn]
+	img, ok := c.w.ib.resources[arn]
 	if !ok {
 		return nil, ibNotFound.withMessage("The image build version %s does not exist.", arn)
 	}
@@ -634,7 +620,7 @@ func (c *call) ibFindExecution(id string) (*ibExecution, error) {
 	if !ibExecutionIDFormat.MatchString(id) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'workflowExecutionId' is not valid.")
 	}
-	x, ok := c.w.ib.executions[id]
+	x, ok := c.w.ib.entries[id]
 	if !ok {
 		return nil, ibNotFound.withMessage("The workflow execution %s does not exist.", id)
 	}

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -62,12 +61,12 @@ var (
 	iotThingName = newIoTLabel("thingName", "[a-zA-Z0-9:_-]", 128)
 )
 
-// iotData is one region's IoT jobs, things and job executions.
+// iotData is one region's IoT jobs, things and job executions: its
+// catalog files the jobs by jobId and their executions by
+// iotExecKey(thingName, jobId).
 type iotData struct {
-	jobs   map[string]*iotJob       // by jobId
-	things map[string]*iotThing     // by thingName
-	execs  map[string]*iotExecution // by iotExecKey(thingName, jobId)
-	order  []string                 // jobIds, sorted
+	catalog[*iotJob, *iotExecution]
+	things map[string]*iotThing // by thingName
 }
 
 // iotThing is a registered thing (DescribeThing).
@@ -125,6 +124,10 @@ type iotJob struct {
 
 func iotExecKey(thingName, jobID string) string { return thingName + "\x00" + jobID }
 
+func (j *iotJob) key() string             { return j.id }
+func (j *iotJob) listed() []*iotExecution { return j.execs }
+func (x *iotExecution) key() string       { return iotExecKey(x.thingName, x.jobID) }
+
 // iotJobSpec describes a job to seed.
 type iotJobSpec struct {
 	id, description string
@@ -145,7 +148,7 @@ type iotJobSpec struct {
 // 30-120 executions and a small force-canceled job. Jobs are seeded oldest
 // first, so execution numbers grow with time on every thing.
 func seedIoT(r *rand.Rand, region string, primary bool) *iotData {
-	d := &iotData{jobs: map[string]*iotJob{}, things: map[string]*iotThing{}, execs: map[string]*iotExecution{}}
+	d := &iotData{things: map[string]*iotThing{}}
 	var specs []iotJobSpec
 	if primary {
 		sensors := d.seedThings(r, region, "sensor", 1, 650+r.IntN(71))
@@ -172,11 +175,8 @@ func seedIoT(r *rand.Rand, region string, primary bool) *iotData {
 		}
 	}
 	for _, s := range specs {
-		j := d.seedJob(r, region, s)
-		d.jobs[j.id] = j
-		d.order = append(d.order, j.id)
+		d.add(d.seedJob(r, region, s))
 	}
-	sort.Strings(d.order)
 	return d
 }
 
@@ -255,7 +255,7 @@ func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
 	shift := s.end.Sub(seedEpoch)
 	j.createdAt = s.end.Add(-time.Duration(3600_000+r.IntN(48*3600_000)) * time.Millisecond)
 	for i, t := range startTimes(r, len(things)) {
-		x := d.seedExecution(r, j, things[i], t.Add(shift), now, !s.canceledAt.IsZero())
+		x := seedJobExecution(r, j, things[i], t.Add(shift), now, !s.canceledAt.IsZero())
 		j.execs = append(j.execs, x)
 		if !s.continuous {
 			j.targets = append(j.targets, x.thingArn)
@@ -287,10 +287,10 @@ func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
 	return j
 }
 
-// seedExecution creates the execution of job j on thing t whose listing time
+// seedJobExecution creates the execution of job j on thing t whose listing time
 // is key. It is still active if it would run past now; in a canceled job
 // an active execution was canceled (force-canceled if it had started).
-func (d *iotData) seedExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now time.Time, canceled bool) *iotExecution {
+func seedJobExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now time.Time, canceled bool) *iotExecution {
 	t.nextExecution++
 	x := &iotExecution{
 		jobID: j.id, thingName: t.Name, thingArn: t.Arn,
@@ -298,7 +298,6 @@ func (d *iotData) seedExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now t
 		queuedAt:        key.Add(-time.Duration(200+r.IntN(600_000)) * time.Millisecond),
 		startedAt:       key,
 	}
-	d.execs[iotExecKey(t.Name, j.id)] = x
 	// A run lasts 30 s to 3 h, and always less than the job's timeout, so an
 	// execution still IN_PROGRESS at now has not timed out.
 	timeout := time.Duration(j.timeoutMinutes) * time.Minute
@@ -385,22 +384,13 @@ func iotArn(region, kind, name string) string {
 	return fmt.Sprintf("arn:aws:iot:%s:%s:%s/%s", region, AccountID, kind, name)
 }
 
-// resources lists one resource per job: its id and execution count.
-func (d *iotData) resources() []Resource {
-	out := make([]Resource, 0, len(d.order))
-	for _, id := range d.order {
-		out = append(out, Resource{Service: iotService.name, ID: id, Count: len(d.jobs[id].execs)})
-	}
-	return out
-}
-
 // appendExecution adds an execution to the job m.resource as AWS does: a
 // job gets a new execution when a thing joins its target group, so only a
 // CONTINUOUS job that is IN_PROGRESS gets one (any other is refused). The
 // thing is a new one (joinThing) with its first execution number, queued
 // (and, unless QUEUED, started) at m.startAfter the job's newest execution.
 func (d *iotData) appendExecution(m *mutation) (Execution, error) {
-	j, ok := d.jobs[m.resource]
+	j, ok := d.resources[m.resource]
 	if !ok {
 		return Execution{}, m.unknownResource()
 	}
@@ -417,7 +407,7 @@ func (d *iotData) appendExecution(m *mutation) (Execution, error) {
 	at := m.startAfter(newest)
 	x := &iotExecution{jobID: j.id, thingName: t.Name, thingArn: t.Arn, executionNumber: t.nextExecution, queuedAt: at}
 	x.settle(j, m.status, at)
-	d.execs[iotExecKey(t.Name, j.id)] = x
+	d.addEntry(x)
 	j.insert(x)
 	j.refresh(x.lastUpdatedAt)
 	return x.info(m), nil
@@ -449,12 +439,12 @@ func (d *iotData) joinThing(m *mutation, j *iotJob) *iotThing {
 // the job's status follows (refresh). An execution of a CANCELED job can
 // no longer become QUEUED or IN_PROGRESS.
 func (d *iotData) setStatus(m *mutation) (Execution, error) {
-	j, ok := d.jobs[m.resource]
+	j, ok := d.resources[m.resource]
 	if !ok {
 		return Execution{}, m.unknownResource()
 	}
 	name := strings.TrimPrefix(m.id, iotArn(m.region, "thing", ""))
-	x, ok := d.execs[iotExecKey(name, j.id)]
+	x, ok := d.entries[iotExecKey(name, j.id)]
 	if !ok {
 		return Execution{}, m.unknownID()
 	}
@@ -640,7 +630,7 @@ func listJobExecutionsForJob(c *call) (any, error) {
 	if status != "" && !slices.Contains(iotStatuses, status) {
 		return nil, iotInvalidRequest.withMessage("Invalid status %q: must be one of %s.", status, strings.Join(iotStatuses, ", "))
 	}
-	j, err := iotFind(c, iotJobID, c.w.iot.jobs, "Job")
+	j, err := iotFind(c, iotJobID, c.w.iot.resources, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -684,7 +674,7 @@ func describeJobExecution(c *call) (any, error) {
 			return nil, iotInvalidRequest.withMessage("Invalid executionNumber %q.", s)
 		}
 	}
-	x, ok := c.w.iot.execs[iotExecKey(name, jobID)]
+	x, ok := c.w.iot.entries[iotExecKey(name, jobID)]
 	if !ok || (number >= 0 && number != x.executionNumber) {
 		return nil, iotNotFound.withMessage("Job execution of job %s on thing %s not found.", jobID, name)
 	}
@@ -711,7 +701,7 @@ func describeJobExecution(c *call) (any, error) {
 // InvalidRequestException for a malformed jobId and ResourceNotFoundException
 // for an unknown job.
 func describeJob(c *call) (any, error) {
-	j, err := iotFind(c, iotJobID, c.w.iot.jobs, "Job")
+	j, err := iotFind(c, iotJobID, c.w.iot.resources, "Job")
 	if err != nil {
 		return nil, err
 	}

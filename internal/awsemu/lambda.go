@@ -113,10 +113,10 @@ var (
 )
 
 // lambdaData is one region's durable functions and their executions.
+// Its catalog files the functions by name and their executions by durable
+// execution ARN.
 type lambdaData struct {
-	functions  map[string]*durableFunction  // by function name
-	executions map[string]*durableExecution // by durable execution ARN
-	order      []string                     // function names, in seeding order
+	catalog[*durableFunction, *durableExecution]
 }
 
 // durableFunction is a Lambda function with durable execution enabled.
@@ -139,6 +139,10 @@ type durableExecution struct {
 	err           *lambdaErrorObject
 	traceID       string
 }
+
+func (fn *durableFunction) key() string                 { return fn.name }
+func (fn *durableFunction) listed() []*durableExecution { return fn.execs }
+func (x *durableExecution) key() string                 { return x.arn }
 
 // functionArn is the qualified ARN of the version that ran the execution.
 func (x *durableExecution) functionArn() string { return x.fn.arn + ":" + x.version }
@@ -189,14 +193,9 @@ func seedLambda(r *rand.Rand, region string, primary bool) *lambdaData {
 			{name: "eu-order-pipeline", count: 30 + r.IntN(91), timeout: 3600},
 		}
 	}
-	d := &lambdaData{functions: map[string]*durableFunction{}, executions: map[string]*durableExecution{}}
+	d := &lambdaData{}
 	for _, s := range specs {
-		fn := seedDurableFunction(r, region, s)
-		d.functions[fn.name] = fn
-		d.order = append(d.order, fn.name)
-		for _, x := range fn.execs {
-			d.executions[x.arn] = x
-		}
+		d.add(seedDurableFunction(r, region, s))
 	}
 	return d
 }
@@ -298,7 +297,7 @@ func seedDurableFailure(r *rand.Rand) *lambdaErrorObject {
 // Qualifier under both LambdaOrder readings) to the function named
 // m.resource, started at m.startAfter its newest one.
 func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
-	fn := d.functions[m.resource]
+	fn := d.resources[m.resource]
 	if fn == nil {
 		return Execution{}, m.unknownResource()
 	}
@@ -314,18 +313,18 @@ func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
 	x.traceID = fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=1", x.start.Unix(), hexID(r, 24), hexID(r, 16))
 	x.settle(m.status, m.now)
 	fn.execs = insertSorted(fn.execs, x, durableCmp)
-	d.executions[x.arn] = x
+	d.addEntry(x)
 	return x.info(m), nil
 }
 
 // setStatus changes the status of the execution whose ARN is m.id, which
 // must be one of the function m.resource.
 func (d *lambdaData) setStatus(m *mutation) (Execution, error) {
-	fn := d.functions[m.resource]
+	fn := d.resources[m.resource]
 	if fn == nil {
 		return Execution{}, m.unknownResource()
 	}
-	x := d.executions[m.id]
+	x := d.entries[m.id]
 	if x == nil || x.fn != fn {
 		return Execution{}, m.unknownID()
 	}
@@ -354,16 +353,6 @@ func (x *durableExecution) settle(status string, now time.Time) {
 
 func (x *durableExecution) info(m *mutation) Execution {
 	return m.execution(x.arn, x.status, x.start, x.end)
-}
-
-// resources lists one resource per durable function: its name and number
-// of executions.
-func (d *lambdaData) resources() []Resource {
-	out := make([]Resource, 0, len(d.order))
-	for _, name := range d.order {
-		out = append(out, Resource{Service: lambdaService.name, ID: name, Count: len(d.functions[name].execs)})
-	}
-	return out
 }
 
 // registerLambda routes the durable execution operations. Go's ServeMux
@@ -542,7 +531,7 @@ func lambdaQueryTime(query url.Values, key string) (time.Time, error) {
 // and the version that qualifier (a version or an alias; "" for every
 // version) designates.
 func (d *lambdaData) resolve(region string, ref []string, qualifier string) (*durableFunction, string, error) {
-	fn := d.functions[ref[3]]
+	fn := d.resources[ref[3]]
 	if fn == nil || (ref[1] != "" && ref[1] != region) || (ref[2] != "" && ref[2] != AccountID) {
 		return nil, "", lambdaNotFound.withMessage("Function not found: arn:aws:lambda:%s:%s:function:%s", region, AccountID, ref[3])
 	}
@@ -638,7 +627,7 @@ func getDurableExecution(c *call) (any, error) {
 	default:
 		return nil, lambdaInvalidParam.withMessage("IncludeExecutionData must be true or false.")
 	}
-	x := c.w.lambda.executions[arn]
+	x := c.w.lambda.entries[arn]
 	if x == nil {
 		return nil, lambdaNotFound.withMessage("Durable execution not found: %s", arn)
 	}

@@ -87,3 +87,46 @@ func listPage[E any](c *call, n int, token string, size int, binding string, bad
 func (c *call) binding(parts ...string) string {
 	return strings.Join(append([]string{c.svc.name + "." + c.op, c.region}, parts...), "\x00")
 }
+
+// keyed is what a catalog files: its key() is its id.
+type keyed interface{ key() string }
+
+// listable is a resource whose listing lists the entries E.
+type listable[E keyed] interface {
+	keyed
+	listed() []E
+}
+
+// catalog is what every service's data of a region holds: its listable
+// resources by id (the manifest's ids, the list operation's argument), and
+// the entries that their listings list (executions; Map Runs for Step
+// Functions) by the id that the detail operations take. The zero catalog
+// is empty, the data of a region that was not seeded.
+type catalog[R listable[E], E keyed] struct {
+	resources map[string]R
+	entries   map[string]E
+}
+
+// add files resource r and the entries it lists.
+func (c *catalog[R, E]) add(r R) {
+	if c.resources == nil {
+		c.resources, c.entries = map[string]R{}, map[string]E{}
+	}
+	c.resources[r.key()] = r
+	for _, e := range r.listed() {
+		c.addEntry(e)
+	}
+}
+
+// addEntry files an entry (one that a mutation appended to a resource).
+func (c *catalog[R, E]) addEntry(e E) { c.entries[e.key()] = e }
+
+// manifest lists the resources, in no order, each with the number of
+// entries it lists; Emulator.Manifest names the service and region.
+func (c *catalog[R, E]) manifest() []Resource {
+	out := make([]Resource, 0, len(c.resources))
+	for id, r := range c.resources {
+		out = append(out, Resource{ID: id, Count: len(r.listed())})
+	}
+	return out
+}

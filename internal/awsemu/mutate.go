@@ -35,8 +35,9 @@ var dataServices = []*service{lambdaService, imageBuilderService, sfnService, io
 // under the region's write lock; resources runs under at least the read
 // lock.
 type executionStore interface {
-	// resources lists the listable resources and their execution counts.
-	resources() []Resource
+	// manifest lists the listable resources and their execution counts
+	// (see catalog.manifest).
+	manifest() []Resource
 	// appendExecution adds an execution of m.status to resource m.resource.
 	appendExecution(m *mutation) (Execution, error)
 	// setStatus gives execution m.id of resource m.resource the status m.status.

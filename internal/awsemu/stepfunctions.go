@@ -58,14 +58,13 @@ const (
 	sfnAborted   = "ABORTED"
 )
 
-// sfnData is one region's Step Functions resources, indexed by ARN. Each
-// execution's Map Runs are sorted in ListMapRuns order at seed time, and
-// kept so by the admin API's mutations.
+// sfnData is one region's Step Functions resources, indexed by ARN: its
+// catalog files the parent executions and their Map Runs, bySMArn the state
+// machines. Each execution's Map Runs are sorted in ListMapRuns order at
+// seed time, and kept so by the admin API's mutations.
 type sfnData struct {
-	executions []*sfnExecution // in seed order, for the manifest
-	byExecArn  map[string]*sfnExecution
-	byMapRun   map[string]*sfnMapRun
-	bySMArn    map[string]*sfnStateMachine
+	catalog[*sfnExecution, *sfnMapRun]
+	bySMArn map[string]*sfnStateMachine
 }
 
 // sfnMapState is the configuration of one Distributed Map state, as its
@@ -116,6 +115,10 @@ type sfnExecution struct {
 	redriveDate            time.Time
 	mapRuns                []*sfnMapRun // newest first, ties by ARN
 }
+
+func (x *sfnExecution) key() string          { return x.arn }
+func (x *sfnExecution) listed() []*sfnMapRun { return x.mapRuns }
+func (mr *sfnMapRun) key() string            { return mr.arn }
 
 // sfnMapRun is one run of a Distributed Map state in a parent execution.
 type sfnMapRun struct {
@@ -171,7 +174,7 @@ type sfnExecSpec struct {
 // "invoice-export-eu" with a FAILED execution of 1-10 Map Runs and an
 // ABORTED one of 30-120.
 func seedSFN(r *rand.Rand, region string, primary bool) *sfnData {
-	d := &sfnData{byExecArn: map[string]*sfnExecution{}, byMapRun: map[string]*sfnMapRun{}, bySMArn: map[string]*sfnStateMachine{}}
+	d := &sfnData{bySMArn: map[string]*sfnStateMachine{}}
 	var specs []sfnExecSpec
 	if primary {
 		orders := d.addMachine(r, region, "order-fulfillment", "orders-inbox", "ERROR", true,
@@ -354,13 +357,11 @@ func (d *sfnData) addExecution(r *rand.Rand, region string, s sfnExecSpec) {
 			mr.items, mr.children = seedMapRunCounts(r, m, status)
 			mr.encode()
 			x.mapRuns = append(x.mapRuns, mr)
-			d.byMapRun[mr.arn] = mr
 		}
 	}
 	sortMapRuns(x.mapRuns)
 	sfnFinishExecution(r, x, lastStop)
-	d.executions = append(d.executions, x)
-	d.byExecArn[x.arn] = x
+	d.add(x)
 }
 
 // sfnIterationStatus draws the status of a Map Run: before the last
@@ -424,7 +425,7 @@ func (d *sfnData) appendExecution(m *mutation) (Execution, error) {
 	mr := &sfnMapRun{exec: x, state: state, start: m.startAfter(newest), arn: sfnMapRunArn(m.region, x.machine, state, uuid(m.rnd))}
 	mr.settle(m)
 	x.mapRuns = insertSorted(x.mapRuns, mr, mapRunCmp)
-	d.byMapRun[mr.arn] = mr
+	d.addEntry(mr)
 	return mr.info(m), nil
 }
 
@@ -436,7 +437,7 @@ func (d *sfnData) setStatus(m *mutation) (Execution, error) {
 	if err != nil {
 		return Execution{}, err
 	}
-	mr, ok := d.byMapRun[m.id]
+	mr, ok := d.entries[m.id]
 	if !ok || mr.exec != x {
 		return Execution{}, m.unknownID()
 	}
@@ -446,7 +447,7 @@ func (d *sfnData) setStatus(m *mutation) (Execution, error) {
 
 // runningExecution returns the parent execution m.resource if it is RUNNING.
 func (d *sfnData) runningExecution(m *mutation) (*sfnExecution, error) {
-	x, ok := d.byExecArn[m.resource]
+	x, ok := d.resources[m.resource]
 	switch {
 	case !ok:
 		return nil, m.unknownResource()
@@ -552,16 +553,6 @@ func seedMapRunCounts(r *rand.Rand, m *sfnMapState, status string) (items, child
 
 // ms is n milliseconds.
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
-
-// resources lists one resource per parent execution: its ARN, the argument
-// of ListMapRuns, and its number of Map Runs.
-func (d *sfnData) resources() []Resource {
-	out := make([]Resource, 0, len(d.executions))
-	for _, x := range d.executions {
-		out = append(out, Resource{Service: sfnService.name, ID: x.arn, Count: len(x.mapRuns)})
-	}
-	return out
-}
 
 // registerSFN registers the four Step Functions operations.
 func (e *Emulator) registerSFN() {
@@ -795,11 +786,11 @@ type sfnKind[T any] struct {
 var (
 	sfnExecutions = sfnKind[*sfnExecution]{
 		arnType: "execution", member: "executionArn", name: "Execution", missing: sfnNoExecution,
-		index: func(d *sfnData) map[string]*sfnExecution { return d.byExecArn },
+		index: func(d *sfnData) map[string]*sfnExecution { return d.resources },
 	}
 	sfnMapRuns = sfnKind[*sfnMapRun]{
 		arnType: "mapRun", member: "mapRunArn", name: "Map Run", missing: sfnNoMapRun,
-		index: func(d *sfnData) map[string]*sfnMapRun { return d.byMapRun },
+		index: func(d *sfnData) map[string]*sfnMapRun { return d.entries },
 	}
 	sfnStateMachines = sfnKind[*sfnStateMachine]{
 		arnType: "stateMachine", member: "stateMachineArn", name: "State Machine", missing: sfnNoStateMachine,

@@ -7,7 +7,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -43,9 +42,10 @@ var (
 )
 
 // transferData is one region's Transfer workflows and their in-progress
-// executions.
+// executions: its catalog files the workflows by WorkflowId and their
+// executions by ExecutionId.
 type transferData struct {
-	workflows map[string]*transferWorkflow
+	catalog[*transferWorkflow, *xferExecution]
 }
 
 // transferWorkflow is a workflow, where its uploads arrive, and its
@@ -56,8 +56,11 @@ type transferWorkflow struct {
 	role       string       // the ExecutionRole of its executions
 	logging    *xferLogging // their LoggingConfiguration
 	executions []*xferExecution
-	byID       map[string]*xferExecution
 }
+
+func (wf *transferWorkflow) key() string              { return wf.desc.WorkflowId }
+func (wf *transferWorkflow) listed() []*xferExecution { return wf.executions }
+func (x *xferExecution) key() string                  { return x.ExecutionId }
 
 // Wire shapes. Member names are Transfer's PascalCase ones.
 
@@ -165,6 +168,7 @@ type xferExecution struct {
 	Status               string               `json:"Status"`
 	Results              *xferResults         `json:"Results"`
 	created              time.Time            // shows only in the file name
+	wf                   *transferWorkflow    // the workflow that runs it
 }
 
 // xferCmp compares executions in ListExecutions order: newest created
@@ -182,19 +186,8 @@ type xferListedExecution struct {
 	Status              string               `json:"Status"`
 }
 
-func (x *xferExecution) listed() xferListedExecution {
+func (x *xferExecution) listEntry() xferListedExecution {
 	return xferListedExecution{x.ExecutionId, x.InitialFileLocation, x.ServiceMetadata, x.Status}
-}
-
-// resources lists every workflow, with the number of executions
-// ListExecutions returns for it.
-func (d *transferData) resources() []Resource {
-	out := make([]Resource, 0, len(d.workflows))
-	for id, wf := range d.workflows {
-		out = append(out, Resource{Service: transferService.name, ID: id, Count: len(wf.executions)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // Seeding.
@@ -217,11 +210,11 @@ func seedTransfer(r *rand.Rand, region string, primary bool) *transferData {
 	if primary {
 		counts = []int{0, smallCount(r), 2600 + r.IntN(201)}
 	}
-	d := &transferData{workflows: map[string]*transferWorkflow{}}
+	d := &transferData{}
 	for i, n := range counts {
 		wf := seedXferWorkflow(r, seedXferSite(r, region, i%2 == 1))
 		wf.seedExecutions(r, n)
-		d.workflows[wf.desc.WorkflowId] = wf
+		d.add(wf)
 	}
 	return d
 }
@@ -291,7 +284,6 @@ func seedXferWorkflow(r *rand.Rand, s xferSite) *transferWorkflow {
 			LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
 			LogGroupName: "/aws/transfer/" + s.serverID,
 		},
-		byID: map[string]*xferExecution{},
 	}
 }
 
@@ -328,9 +320,7 @@ func (wf *transferWorkflow) seedExecutions(r *rand.Rand, n int) {
 	created := startTimes(r, n)
 	wf.executions = make([]*xferExecution, n)
 	for i, t := range created {
-		x := wf.seedExecution(r, t)
-		wf.byID[x.ExecutionId] = x
-		wf.executions[n-1-i] = x
+		wf.executions[n-1-i] = wf.seedExecution(r, t)
 	}
 }
 
@@ -367,6 +357,7 @@ func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecuti
 		Status:               "IN_PROGRESS",
 		Results:              &xferResults{},
 		created:              t,
+		wf:                   wf,
 	}
 	if s.efs {
 		name += ".pgp"
@@ -385,7 +376,7 @@ func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecuti
 // must be IN_PROGRESS (the default: no step has run) or HANDLING_EXCEPTION
 // (the first step failed).
 func (d *transferData) appendExecution(m *mutation) (Execution, error) {
-	wf, ok := d.workflows[m.resource]
+	wf, ok := d.resources[m.resource]
 	if !ok {
 		return Execution{}, m.unknownResource()
 	}
@@ -399,7 +390,7 @@ func (d *transferData) appendExecution(m *mutation) (Execution, error) {
 	x := wf.newExecution(m.rnd, m.startAfter(newest))
 	x.settle(wf.desc, m.status)
 	wf.executions = insertSorted(wf.executions, x, xferCmp)
-	wf.byID[x.ExecutionId] = x
+	d.addEntry(x)
 	return x.info(m), nil
 }
 
@@ -408,17 +399,17 @@ func (d *transferData) appendExecution(m *mutation) (Execution, error) {
 // DescribeExecution no longer finds it, as on AWS (and so neither does a
 // later setStatus). The other statuses change its results as settle says.
 func (d *transferData) setStatus(m *mutation) (Execution, error) {
-	wf, ok := d.workflows[m.resource]
+	wf, ok := d.resources[m.resource]
 	if !ok {
 		return Execution{}, m.unknownResource()
 	}
-	x, ok := wf.byID[m.id]
-	if !ok {
+	x, ok := d.entries[m.id]
+	if !ok || x.wf != wf {
 		return Execution{}, m.unknownID()
 	}
 	if m.ended() {
 		wf.executions = without(wf.executions, x)
-		delete(wf.byID, x.ExecutionId)
+		delete(d.entries, x.ExecutionId)
 		x.Status = m.status
 		return x.info(m), nil
 	}
@@ -525,7 +516,7 @@ func (d *transferData) workflow(id string) (*transferWorkflow, error) {
 	if !transferWorkflowIDRe.MatchString(id) {
 		return nil, transferInvalidRequest.withMessage("WorkflowId %q does not match pattern w-([a-z0-9]{17})", id)
 	}
-	wf, ok := d.workflows[id]
+	wf, ok := d.resources[id]
 	if !ok {
 		return nil, transferNotFound("Workflow", id)
 	}
@@ -553,7 +544,7 @@ func transferListExecutions(c *call, in *struct {
 	// Transfer's tokens bind with '|', not the NUL of call.binding.
 	binding := "transfer.ListExecutions|" + c.region + "|" + in.WorkflowId
 	page, next, err := listPage(c, len(wf.executions), in.NextToken, size, binding, transferBadToken, func(i int) xferListedExecution {
-		return wf.executions[i].listed()
+		return wf.executions[i].listEntry()
 	})
 	if err != nil {
 		return nil, err
@@ -580,8 +571,8 @@ func transferDescribeExecution(c *call, in *struct {
 	if err != nil {
 		return nil, err
 	}
-	x, ok := wf.byID[in.ExecutionId]
-	if !ok {
+	x, ok := c.w.xfer.entries[in.ExecutionId]
+	if !ok || x.wf != wf {
 		return nil, transferNotFound("Execution", in.ExecutionId)
 	}
 	return struct {
