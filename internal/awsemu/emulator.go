@@ -117,6 +117,8 @@ func New(opts Options) *Emulator {
 		stats:       newStats(),
 		faults:      newFaults(opts.Seed),
 		mux:         http.NewServeMux(),
+		targets:     map[string]http.HandlerFunc{},
+		actions:     map[string]http.HandlerFunc{},
 	}
 	for i, region := range []string{DefaultRegion, SecondRegion} {
 		// Every service seeds from its own stream, so adding data to one
@@ -136,12 +138,9 @@ func New(opts Options) *Emulator {
 		}
 	}
 	e.registerAdmin()
-	e.registerLambda()
-	e.registerImageBuilder()
-	e.registerSFN()
-	e.registerIoT()
-	e.registerTransfer()
-	e.registerSTS()
+	for _, svc := range []*service{lambdaService, imageBuilderService, sfnService, iotService, transferService, stsService} {
+		e.register(svc)
+	}
 	e.mux.HandleFunc("POST /{$}", e.serveRoot)
 	return e
 }

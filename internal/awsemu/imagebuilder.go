@@ -34,6 +34,11 @@ var imageBuilderService = &service{
 	serverError: apiError{Status: 500, Code: "ServiceException"},
 	statuses:    []string{ibPending, ibSkipped, ibRunning, ibCompleted, ibFailed, ibRollbackInProgress, ibRollbackCompleted, ibCancelled},
 	active:      []string{ibRunning, ibPending, ibRollbackInProgress},
+	ops: []operation{
+		{"ListWorkflowExecutions", "POST /ListWorkflowExecutions", decoded(ibListWorkflowExecutions)},
+		{"GetWorkflowExecution", "GET /GetWorkflowExecution", ibGetWorkflowExecution},
+		{"ListWorkflowStepExecutions", "POST /ListWorkflowStepExecutions", decoded(ibListWorkflowStepExecutions)},
+	},
 }
 
 var (
@@ -501,13 +506,6 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// registerImageBuilder routes the Image Builder operations.
-func (e *Emulator) registerImageBuilder() {
-	e.mux.HandleFunc("POST /ListWorkflowExecutions", e.op(imageBuilderService, "ListWorkflowExecutions", decoded(ibListWorkflowExecutions)))
-	e.mux.HandleFunc("GET /GetWorkflowExecution", e.op(imageBuilderService, "GetWorkflowExecution", ibGetWorkflowExecution))
-	e.mux.HandleFunc("POST /ListWorkflowStepExecutions", e.op(imageBuilderService, "ListWorkflowStepExecutions", decoded(ibListWorkflowStepExecutions)))
 }
 
 // ibTime formats t as Image Builder's DateTime, or "" (omitted) for the

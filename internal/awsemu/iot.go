@@ -29,6 +29,12 @@ var iotService = &service{
 	serverError: apiError{Status: 500, Code: "InternalFailureException"},
 	statuses:    iotStatuses,
 	active:      []string{iotInProgress, iotQueued},
+	ops: []operation{
+		{"ListJobExecutionsForJob", "GET /jobs/{jobId}/things", listJobExecutionsForJob},
+		{"DescribeJob", "GET /jobs/{jobId}", describeJob},
+		{"DescribeJobExecution", "GET /things/{thingName}/jobs/{jobId}", describeJobExecution},
+		{"DescribeThing", "GET /things/{thingName}", describeThing},
+	},
 }
 
 var (
@@ -526,14 +532,6 @@ func (x *iotExecution) info(m *mutation) Execution {
 	out := m.execution(x.thingArn, x.status, x.sortKey(), time.Time{})
 	out.ThingName, out.ExecutionNumber = x.thingName, x.executionNumber
 	return out
-}
-
-// registerIoT routes the four IoT operations.
-func (e *Emulator) registerIoT() {
-	e.mux.HandleFunc("GET /jobs/{jobId}/things", e.op(iotService, "ListJobExecutionsForJob", listJobExecutionsForJob))
-	e.mux.HandleFunc("GET /jobs/{jobId}", e.op(iotService, "DescribeJob", describeJob))
-	e.mux.HandleFunc("GET /things/{thingName}/jobs/{jobId}", e.op(iotService, "DescribeJobExecution", describeJobExecution))
-	e.mux.HandleFunc("GET /things/{thingName}", e.op(iotService, "DescribeThing", describeThing))
 }
 
 // Wire shapes (member names as the SDK's deserializers read them).

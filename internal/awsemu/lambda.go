@@ -83,6 +83,13 @@ var lambdaService = &service{
 	serverError: apiError{Status: 500, Code: "ServiceException"},
 	statuses:    lambdaStatuses,
 	active:      []string{"RUNNING"},
+	// Go's ServeMux matches the escaped path segment by segment, so the
+	// escaped ARN label (':' '/' '$' percent-encoded by the SDK) stays one
+	// segment and PathValue returns it unescaped.
+	ops: []operation{
+		{"ListDurableExecutionsByFunction", "GET /2025-12-01/functions/{FunctionName}/durable-executions", listDurableExecutions},
+		{"GetDurableExecution", "GET /2025-12-01/durable-executions/{DurableExecutionArn}", getDurableExecution},
+	},
 }
 
 var (
@@ -353,17 +360,6 @@ func (x *durableExecution) settle(status string, now time.Time) {
 
 func (x *durableExecution) info(m *mutation) Execution {
 	return m.execution(x.arn, x.status, x.start, x.end)
-}
-
-// registerLambda routes the durable execution operations. Go's ServeMux
-// matches the escaped path segment by segment, so the escaped ARN label
-// (':' '/' '$' percent-encoded by the SDK) stays one segment and PathValue
-// returns it unescaped.
-func (e *Emulator) registerLambda() {
-	e.mux.HandleFunc("GET /2025-12-01/functions/{FunctionName}/durable-executions",
-		e.op(lambdaService, "ListDurableExecutionsByFunction", listDurableExecutions))
-	e.mux.HandleFunc("GET /2025-12-01/durable-executions/{DurableExecutionArn}",
-		e.op(lambdaService, "GetDurableExecution", getDurableExecution))
 }
 
 // durableExecutionCore is what both operations return of an execution.

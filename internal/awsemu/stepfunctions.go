@@ -33,6 +33,12 @@ var sfnService = &service{
 	serverError: apiError{Status: 500, Code: "InternalFailure"},
 	statuses:    []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
 	active:      []string{sfnRunning},
+	ops: []operation{
+		{name: "ListMapRuns", handler: decoded(sfnListMapRuns)},
+		{name: "DescribeMapRun", handler: decoded(sfnDescribeMapRun)},
+		{name: "DescribeExecution", handler: decoded(sfnDescribeExecution)},
+		{name: "DescribeStateMachine", handler: decoded(sfnDescribeStateMachine)},
+	},
 }
 
 // The modeled errors of the four operations (types/errors.go of service/sfn);
@@ -553,14 +559,6 @@ func seedMapRunCounts(r *rand.Rand, m *sfnMapState, status string) (items, child
 
 // ms is n milliseconds.
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
-
-// registerSFN registers the four Step Functions operations.
-func (e *Emulator) registerSFN() {
-	e.registerTarget(sfnService, "ListMapRuns", decoded(sfnListMapRuns))
-	e.registerTarget(sfnService, "DescribeMapRun", decoded(sfnDescribeMapRun))
-	e.registerTarget(sfnService, "DescribeExecution", decoded(sfnDescribeExecution))
-	e.registerTarget(sfnService, "DescribeStateMachine", decoded(sfnDescribeStateMachine))
-}
 
 // sfnListMapRuns answers ListMapRuns {executionArn, maxResults, nextToken}
 // with {mapRuns, nextToken}. It returns ValidationException for maxResults

@@ -488,6 +488,11 @@ var transferService = &service{
 	// string), not a header.
 	throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
 	serverError: apiError{Status: 500, Code: "InternalServiceError"},
+	ops: []operation{
+		{name: "ListExecutions", handler: decoded(transferListExecutions)},
+		{name: "DescribeExecution", handler: decoded(transferDescribeExecution)},
+		{name: "DescribeWorkflow", handler: decoded(transferDescribeWorkflow)},
+	},
 }
 
 var (
@@ -501,12 +506,6 @@ func transferNotFound(resourceType, id string) *apiError {
 	e := apiError{Status: 400, Code: "ResourceNotFoundException",
 		Fields: map[string]string{"Resource": id, "ResourceType": resourceType}}
 	return e.withMessage("Unknown %s: %s", strings.ToLower(resourceType), id)
-}
-
-func (e *Emulator) registerTransfer() {
-	e.registerTarget(transferService, "ListExecutions", decoded(transferListExecutions))
-	e.registerTarget(transferService, "DescribeExecution", decoded(transferDescribeExecution))
-	e.registerTarget(transferService, "DescribeWorkflow", decoded(transferDescribeWorkflow))
 }
 
 // workflow returns the workflow id names. It returns InvalidRequestException
