@@ -24,21 +24,26 @@ import (
 // only InvalidPaginationTokenException is modeled for the three operations,
 // so the SDK reports the other two as generic API errors with their code.
 
-// imageBuilderService is Image Builder: throttling is
+// imageBuilderSpec is Image Builder: throttling is
 // CallRateLimitExceededException 429 (not retried by the SDK's standard
 // retryer), a server fault is ServiceException 500.
-var imageBuilderService = &service{
-	name:        "imagebuilder",
-	proto:       restJSON,
-	throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
-	serverError: apiError{Status: 500, Code: "ServiceException"},
-	statuses:    []string{ibPending, ibSkipped, ibRunning, ibCompleted, ibFailed, ibRollbackInProgress, ibRollbackCompleted, ibCancelled},
-	active:      []string{ibRunning, ibPending, ibRollbackInProgress},
-	ops: []operation{
-		{"ListWorkflowExecutions", "POST /ListWorkflowExecutions", decoded(ibListWorkflowExecutions)},
-		{"GetWorkflowExecution", "GET /GetWorkflowExecution", ibGetWorkflowExecution},
-		{"ListWorkflowStepExecutions", "POST /ListWorkflowStepExecutions", decoded(ibListWorkflowStepExecutions)},
+var imageBuilderSpec = &serviceSpec{
+	service: service{
+		name:        "imagebuilder",
+		proto:       restJSON,
+		throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
+		serverError: apiError{Status: 500, Code: "ServiceException"},
+		ops: []operation{
+			{"ListWorkflowExecutions", "POST /ListWorkflowExecutions", decoded(ibListWorkflowExecutions)},
+			{"GetWorkflowExecution", "GET /GetWorkflowExecution", ibGetWorkflowExecution},
+			{"ListWorkflowStepExecutions", "POST /ListWorkflowStepExecutions", decoded(ibListWorkflowStepExecutions)},
+		},
 	},
+	stream:   2,
+	data:     seededBy(seedImageBuilder),
+	list:     listing{op: "ListWorkflowExecutions", arg: "imageBuildVersionArn"},
+	statuses: []string{ibPending, ibSkipped, ibRunning, ibCompleted, ibFailed, ibRollbackInProgress, ibRollbackCompleted, ibCancelled},
+	active:   []string{ibRunning, ibPending, ibRollbackInProgress},
 }
 
 var (
@@ -460,7 +465,7 @@ func (x *ibExecution) settle(status string, now time.Time) {
 		x.failed += b2i(st.status == ibFailed)
 		x.skipped += b2i(st.status == ibSkipped)
 	}
-	if !slices.Contains(imageBuilderService.active, status) {
+	if !slices.Contains(imageBuilderSpec.active, status) {
 		x.end = maxTime(now, at)
 	}
 }
@@ -597,7 +602,7 @@ func ibListWorkflowExecutions(c *call, in *ibListInput) (any, error) {
 	if !ibImageARNPattern.MatchString(arn) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'imageBuildVersionArn' is not a valid image build version ARN.")
 	}
-	img, ok := c.w.ib.resources[arn]
+	img, ok := dataOf[*imageBuilderData](c).resources[arn]
 	if !ok {
 		return nil, ibNotFound.withMessage("The image build version %s does not exist.", arn)
 	}
@@ -618,7 +623,7 @@ func (c *call) ibFindExecution(id string) (*ibExecution, error) {
 	if !ibExecutionIDFormat.MatchString(id) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'workflowExecutionId' is not valid.")
 	}
-	x, ok := c.w.ib.entries[id]
+	x, ok := dataOf[*imageBuilderData](c).entries[id]
 	if !ok {
 		return nil, ibNotFound.withMessage("The workflow execution %s does not exist.", id)
 	}

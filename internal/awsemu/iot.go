@@ -22,19 +22,26 @@ import (
 // O(page) with or without the status filter; the admin API's mutations keep
 // both in order.
 
-var iotService = &service{
-	name:        "iot",
-	proto:       restJSON,
-	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
-	serverError: apiError{Status: 500, Code: "InternalFailureException"},
-	statuses:    iotStatuses,
-	active:      []string{iotInProgress, iotQueued},
-	ops: []operation{
-		{"ListJobExecutionsForJob", "GET /jobs/{jobId}/things", listJobExecutionsForJob},
-		{"DescribeJob", "GET /jobs/{jobId}", describeJob},
-		{"DescribeJobExecution", "GET /things/{thingName}/jobs/{jobId}", describeJobExecution},
-		{"DescribeThing", "GET /things/{thingName}", describeThing},
+// iotSpec is IoT jobs: throttling is ThrottlingException 400, a server
+// fault InternalFailureException 500.
+var iotSpec = &serviceSpec{
+	service: service{
+		name:        "iot",
+		proto:       restJSON,
+		throttle:    apiError{Status: 400, Code: "ThrottlingException"},
+		serverError: apiError{Status: 500, Code: "InternalFailureException"},
+		ops: []operation{
+			{"ListJobExecutionsForJob", "GET /jobs/{jobId}/things", listJobExecutionsForJob},
+			{"DescribeJob", "GET /jobs/{jobId}", describeJob},
+			{"DescribeJobExecution", "GET /things/{thingName}/jobs/{jobId}", describeJobExecution},
+			{"DescribeThing", "GET /things/{thingName}", describeThing},
+		},
 	},
+	stream:   4,
+	data:     seededBy(seedIoT),
+	list:     listing{op: "ListJobExecutionsForJob", arg: "jobId"},
+	statuses: iotStatuses,
+	active:   []string{iotInProgress, iotQueued},
 }
 
 var (
@@ -628,7 +635,7 @@ func listJobExecutionsForJob(c *call) (any, error) {
 	if status != "" && !slices.Contains(iotStatuses, status) {
 		return nil, iotInvalidRequest.withMessage("Invalid status %q: must be one of %s.", status, strings.Join(iotStatuses, ", "))
 	}
-	j, err := iotFind(c, iotJobID, c.w.iot.resources, "Job")
+	j, err := iotFind(c, iotJobID, dataOf[*iotData](c).resources, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -672,7 +679,7 @@ func describeJobExecution(c *call) (any, error) {
 			return nil, iotInvalidRequest.withMessage("Invalid executionNumber %q.", s)
 		}
 	}
-	x, ok := c.w.iot.entries[iotExecKey(name, jobID)]
+	x, ok := dataOf[*iotData](c).entries[iotExecKey(name, jobID)]
 	if !ok || (number >= 0 && number != x.executionNumber) {
 		return nil, iotNotFound.withMessage("Job execution of job %s on thing %s not found.", jobID, name)
 	}
@@ -699,7 +706,7 @@ func describeJobExecution(c *call) (any, error) {
 // InvalidRequestException for a malformed jobId and ResourceNotFoundException
 // for an unknown job.
 func describeJob(c *call) (any, error) {
-	j, err := iotFind(c, iotJobID, c.w.iot.resources, "Job")
+	j, err := iotFind(c, iotJobID, dataOf[*iotData](c).resources, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -747,7 +754,7 @@ func describeJob(c *call) (any, error) {
 // InvalidRequestException for a malformed name and ResourceNotFoundException
 // for an unknown thing.
 func describeThing(c *call) (any, error) {
-	t, err := iotFind(c, iotThingName, c.w.iot.things, "Thing")
+	t, err := iotFind(c, iotThingName, dataOf[*iotData](c).things, "Thing")
 	if err != nil {
 		return nil, err
 	}

@@ -76,20 +76,28 @@ func (o *LambdaOrder) Set(s string) error {
 	return nil
 }
 
-var lambdaService = &service{
-	name:        "lambda",
-	proto:       restJSON,
-	throttle:    apiError{Status: 429, Code: "TooManyRequestsException", RetryAfter: 1},
-	serverError: apiError{Status: 500, Code: "ServiceException"},
-	statuses:    lambdaStatuses,
-	active:      []string{"RUNNING"},
-	// Go's ServeMux matches the escaped path segment by segment, so the
-	// escaped ARN label (':' '/' '$' percent-encoded by the SDK) stays one
-	// segment and PathValue returns it unescaped.
-	ops: []operation{
-		{"ListDurableExecutionsByFunction", "GET /2025-12-01/functions/{FunctionName}/durable-executions", listDurableExecutions},
-		{"GetDurableExecution", "GET /2025-12-01/durable-executions/{DurableExecutionArn}", getDurableExecution},
+// lambdaSpec is Lambda durable functions: throttling is
+// TooManyRequestsException 429 with Retry-After, a server fault
+// ServiceException 500.
+var lambdaSpec = &serviceSpec{
+	service: service{
+		name:        "lambda",
+		proto:       restJSON,
+		throttle:    apiError{Status: 429, Code: "TooManyRequestsException", RetryAfter: 1},
+		serverError: apiError{Status: 500, Code: "ServiceException"},
+		// Go's ServeMux matches the escaped path segment by segment, so the
+		// escaped ARN label (':' '/' '$' percent-encoded by the SDK) stays one
+		// segment and PathValue returns it unescaped.
+		ops: []operation{
+			{"ListDurableExecutionsByFunction", "GET /2025-12-01/functions/{FunctionName}/durable-executions", listDurableExecutions},
+			{"GetDurableExecution", "GET /2025-12-01/durable-executions/{DurableExecutionArn}", getDurableExecution},
+		},
 	},
+	stream:   1,
+	data:     seededBy(seedLambda),
+	list:     listing{op: "ListDurableExecutionsByFunction", arg: "FunctionName"},
+	statuses: lambdaStatuses,
+	active:   []string{"RUNNING"},
 }
 
 var (
@@ -482,7 +490,7 @@ func parseDurableListRequest(c *call) (*durableListRequest, error) {
 	if qualifier == "" && oldestByDefault {
 		qualifier = "$LATEST"
 	}
-	if q.fn, q.version, err = c.w.lambda.resolve(c.region, ref, qualifier); err != nil {
+	if q.fn, q.version, err = dataOf[*lambdaData](c).resolve(c.region, ref, qualifier); err != nil {
 		return nil, err
 	}
 	return q, nil
@@ -623,7 +631,7 @@ func getDurableExecution(c *call) (any, error) {
 	default:
 		return nil, lambdaInvalidParam.withMessage("IncludeExecutionData must be true or false.")
 	}
-	x := c.w.lambda.entries[arn]
+	x := dataOf[*lambdaData](c).entries[arn]
 	if x == nil {
 		return nil, lambdaNotFound.withMessage("Durable execution not found: %s", arn)
 	}

@@ -50,10 +50,6 @@ type service struct {
 	throttle    apiError
 	serverError apiError
 	ops         []operation
-	// statuses are the native statuses of the service's executions, and
-	// active those of executions that have not ended, the default status
-	// of a new one first (the admin API's mutations).
-	statuses, active []string
 }
 
 // apiError is an AWS error as it goes over the wire. The SDKs read the code

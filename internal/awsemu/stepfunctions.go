@@ -25,20 +25,27 @@ import (
 // Map Run is retried by the next iteration (Retry, at most two retries in a
 // row), and the execution fails or is aborted with its last iteration.
 
-var sfnService = &service{
-	name:        "stepfunctions",
-	proto:       awsJSON10,
-	target:      "AWSStepFunctions",
-	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
-	serverError: apiError{Status: 500, Code: "InternalFailure"},
-	statuses:    []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
-	active:      []string{sfnRunning},
-	ops: []operation{
-		{name: "ListMapRuns", handler: decoded(sfnListMapRuns)},
-		{name: "DescribeMapRun", handler: decoded(sfnDescribeMapRun)},
-		{name: "DescribeExecution", handler: decoded(sfnDescribeExecution)},
-		{name: "DescribeStateMachine", handler: decoded(sfnDescribeStateMachine)},
+// sfnSpec is Step Functions: throttling is ThrottlingException 400, a
+// server fault InternalFailure 500.
+var sfnSpec = &serviceSpec{
+	service: service{
+		name:        "stepfunctions",
+		proto:       awsJSON10,
+		target:      "AWSStepFunctions",
+		throttle:    apiError{Status: 400, Code: "ThrottlingException"},
+		serverError: apiError{Status: 500, Code: "InternalFailure"},
+		ops: []operation{
+			{name: "ListMapRuns", handler: decoded(sfnListMapRuns)},
+			{name: "DescribeMapRun", handler: decoded(sfnDescribeMapRun)},
+			{name: "DescribeExecution", handler: decoded(sfnDescribeExecution)},
+			{name: "DescribeStateMachine", handler: decoded(sfnDescribeStateMachine)},
+		},
 	},
+	stream:   3,
+	data:     seededBy(seedSFN),
+	list:     listing{op: "ListMapRuns", arg: "executionArn"},
+	statuses: []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
+	active:   []string{sfnRunning},
 }
 
 // The modeled errors of the four operations (types/errors.go of service/sfn);
@@ -806,7 +813,7 @@ func (k sfnKind[T]) lookup(c *call, arn string) (T, error) {
 	if arn == "" || len(arn) > 256 {
 		return zero, sfnValidation.withMessage("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 1 and 256", arn, k.member)
 	}
-	if v, ok := k.index(c.w.sfn)[arn]; ok {
+	if v, ok := k.index(dataOf[*sfnData](c))[arn]; ok {
 		return v, nil
 	}
 	if err := sfnCheckArn(arn, k.arnType); err != nil {

@@ -478,21 +478,28 @@ func xferOutputs(x *xferExecution, st xferStep) string {
 
 // The API.
 
-var transferService = &service{
-	name:     "transfer",
-	proto:    awsJSON11,
-	target:   "TransferService",
+// transferSpec is Transfer Family: throttling is ThrottlingException 400,
+// a server fault InternalServiceError 500.
+var transferSpec = &serviceSpec{
+	service: service{
+		name:   "transfer",
+		proto:  awsJSON11,
+		target: "TransferService",
+		// ThrottlingException models RetryAfterSeconds as a body member (a
+		// string), not a header.
+		throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
+		serverError: apiError{Status: 500, Code: "InternalServiceError"},
+		ops: []operation{
+			{name: "ListExecutions", handler: decoded(transferListExecutions)},
+			{name: "DescribeExecution", handler: decoded(transferDescribeExecution)},
+			{name: "DescribeWorkflow", handler: decoded(transferDescribeWorkflow)},
+		},
+	},
+	stream:   5,
+	data:     seededBy(seedTransfer),
+	list:     listing{op: "ListExecutions", arg: "WorkflowId"},
 	statuses: []string{"IN_PROGRESS", "HANDLING_EXCEPTION", "COMPLETED", "EXCEPTION"},
 	active:   []string{"IN_PROGRESS", "HANDLING_EXCEPTION"},
-	// ThrottlingException models RetryAfterSeconds as a body member (a
-	// string), not a header.
-	throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
-	serverError: apiError{Status: 500, Code: "InternalServiceError"},
-	ops: []operation{
-		{name: "ListExecutions", handler: decoded(transferListExecutions)},
-		{name: "DescribeExecution", handler: decoded(transferDescribeExecution)},
-		{name: "DescribeWorkflow", handler: decoded(transferDescribeWorkflow)},
-	},
 }
 
 var (
@@ -536,7 +543,7 @@ func transferListExecutions(c *call, in *struct {
 	if !ok {
 		return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferPages.max)
 	}
-	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	wf, err := dataOf[*transferData](c).workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}
@@ -566,11 +573,12 @@ func transferDescribeExecution(c *call, in *struct {
 	if !transferExecutionIDRe.MatchString(in.ExecutionId) {
 		return nil, transferInvalidRequest.withMessage("ExecutionId %q is not a UUID", in.ExecutionId)
 	}
-	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	d := dataOf[*transferData](c)
+	wf, err := d.workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}
-	x, ok := c.w.xfer.entries[in.ExecutionId]
+	x, ok := d.entries[in.ExecutionId]
 	if !ok || x.wf != wf {
 		return nil, transferNotFound("Execution", in.ExecutionId)
 	}
@@ -585,7 +593,7 @@ func transferDescribeExecution(c *call, in *struct {
 func transferDescribeWorkflow(c *call, in *struct {
 	WorkflowId string `json:"WorkflowId"`
 }) (any, error) {
-	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	wf, err := dataOf[*transferData](c).workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}
