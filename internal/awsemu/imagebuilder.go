@@ -34,9 +34,9 @@ var imageBuilderSpec = &serviceSpec{
 		throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
 		serverError: apiError{Status: 500, Code: "ServiceException"},
 		ops: []operation{
-			{"ListWorkflowExecutions", "POST /ListWorkflowExecutions", decoded(ibListWorkflowExecutions)},
+			{"ListWorkflowExecutions", "POST /ListWorkflowExecutions", ibList(ibListWorkflowExecutions)},
 			{"GetWorkflowExecution", "GET /GetWorkflowExecution", ibGetWorkflowExecution},
-			{"ListWorkflowStepExecutions", "POST /ListWorkflowStepExecutions", decoded(ibListWorkflowStepExecutions)},
+			{"ListWorkflowStepExecutions", "POST /ListWorkflowStepExecutions", ibList(ibListWorkflowStepExecutions)},
 		},
 	},
 	stream:   2,
@@ -536,17 +536,21 @@ type ibListInput struct {
 	NextToken            *string `json:"nextToken"`
 }
 
-// page returns the page size (absent: 25) and token of a list request,
-// which validate its page size before anything else.
-func (in *ibListInput) page() (size int, token string, err error) {
-	size, ok := pageSize(ibPages, in.MaxResults)
-	if !ok {
-		return 0, "", ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibPages.max)
-	}
-	if in.NextToken != nil {
-		token = *in.NextToken
-	}
-	return size, token, nil
+// ibList adapts the handler of a list operation: it reads the body and
+// validates its page size (absent: 25) before anything else, then runs h
+// with the page size and token.
+func ibList(h func(c *call, in *ibListInput, size int, token string) (any, error)) opHandler {
+	return decoded(func(c *call, in *ibListInput) (any, error) {
+		size, ok := pageSize(ibPages, in.MaxResults)
+		if !ok {
+			return nil, ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibPages.max)
+		}
+		token := ""
+		if in.NextToken != nil {
+			token = *in.NextToken
+		}
+		return h(c, in, size, token)
+	})
 }
 
 // ibExecutionFields are the members that a list entry and
@@ -593,11 +597,7 @@ type ibListExecutionsOutput struct {
 // version's executions, newest first. Errors: InvalidParameterValueException
 // (page size, malformed ARN), ResourceNotFoundException (unknown in the
 // region), InvalidPaginationTokenException.
-func ibListWorkflowExecutions(c *call, in *ibListInput) (any, error) {
-	size, token, err := in.page()
-	if err != nil {
-		return nil, err
-	}
+func ibListWorkflowExecutions(c *call, in *ibListInput, size int, token string) (any, error) {
 	arn := in.ImageBuildVersionArn
 	if !ibImageARNPattern.MatchString(arn) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'imageBuildVersionArn' is not a valid image build version ARN.")
@@ -673,11 +673,7 @@ type ibListStepsOutput struct {
 
 // ibListWorkflowStepExecutions answers ListWorkflowStepExecutions: the steps
 // of one execution in workflow order. Errors as ListWorkflowExecutions.
-func ibListWorkflowStepExecutions(c *call, in *ibListInput) (any, error) {
-	size, token, err := in.page()
-	if err != nil {
-		return nil, err
-	}
+func ibListWorkflowStepExecutions(c *call, in *ibListInput, size int, token string) (any, error) {
 	x, err := c.ibFindExecution(in.WorkflowExecutionID)
 	if err != nil {
 		return nil, err

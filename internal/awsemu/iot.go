@@ -543,13 +543,18 @@ func (x *iotExecution) info(m *mutation) Execution {
 
 // Wire shapes (member names as the SDK's deserializers read them).
 type (
-	iotExecutionSummary struct {
-		Status          string     `json:"status"`
+	// iotExecutionProgress are the members that a list entry and
+	// DescribeJobExecution share, in the order of both.
+	iotExecutionProgress struct {
 		QueuedAt        *epochTime `json:"queuedAt,omitempty"`
 		StartedAt       *epochTime `json:"startedAt,omitempty"`
 		LastUpdatedAt   *epochTime `json:"lastUpdatedAt,omitempty"`
 		ExecutionNumber int64      `json:"executionNumber"`
-		RetryAttempt    int32      `json:"retryAttempt"`
+	}
+	iotExecutionSummary struct {
+		Status string `json:"status"`
+		iotExecutionProgress
+		RetryAttempt int32 `json:"retryAttempt"`
 	}
 	iotExecutionSummaryForJob struct {
 		ThingArn            string              `json:"thingArn"`
@@ -563,17 +568,14 @@ type (
 		DetailsMap map[string]string `json:"detailsMap,omitempty"`
 	}
 	iotExecutionDetail struct {
-		JobID                            string           `json:"jobId"`
-		Status                           string           `json:"status"`
-		ForceCanceled                    bool             `json:"forceCanceled"`
-		StatusDetails                    iotStatusDetails `json:"statusDetails"`
-		ThingArn                         string           `json:"thingArn"`
-		QueuedAt                         *epochTime       `json:"queuedAt,omitempty"`
-		StartedAt                        *epochTime       `json:"startedAt,omitempty"`
-		LastUpdatedAt                    *epochTime       `json:"lastUpdatedAt,omitempty"`
-		ExecutionNumber                  int64            `json:"executionNumber"`
-		VersionNumber                    int64            `json:"versionNumber"`
-		ApproximateSecondsBeforeTimedOut *int64           `json:"approximateSecondsBeforeTimedOut,omitempty"`
+		JobID         string           `json:"jobId"`
+		Status        string           `json:"status"`
+		ForceCanceled bool             `json:"forceCanceled"`
+		StatusDetails iotStatusDetails `json:"statusDetails"`
+		ThingArn      string           `json:"thingArn"`
+		iotExecutionProgress
+		VersionNumber                    int64  `json:"versionNumber"`
+		ApproximateSecondsBeforeTimedOut *int64 `json:"approximateSecondsBeforeTimedOut,omitempty"`
 	}
 	iotProcessDetails struct {
 		ProcessingTargets        []string `json:"processingTargets,omitempty"`
@@ -620,6 +622,10 @@ type (
 	}
 )
 
+func (x *iotExecution) progress() iotExecutionProgress {
+	return iotExecutionProgress{ts(x.queuedAt), ts(x.startedAt), ts(x.lastUpdatedAt), x.executionNumber}
+}
+
 // listJobExecutionsForJob serves GET /jobs/{jobId}/things?status&maxResults&nextToken.
 // It returns InvalidRequestException for a maxResults outside 1-250, an
 // unknown status, a malformed jobId, or a token that is malformed, expired
@@ -646,12 +652,9 @@ func listJobExecutionsForJob(c *call) (any, error) {
 	page, next, err := listPage(c, len(execs), q.Get("nextToken"), size, c.binding(j.id, "status="+status), iotInvalidRequest, func(i int) iotExecutionSummaryForJob {
 		x := execs[i]
 		return iotExecutionSummaryForJob{ThingArn: x.thingArn, JobExecutionSummary: iotExecutionSummary{
-			Status:          x.status,
-			QueuedAt:        ts(x.queuedAt),
-			StartedAt:       ts(x.startedAt),
-			LastUpdatedAt:   ts(x.lastUpdatedAt),
-			ExecutionNumber: x.executionNumber,
-			RetryAttempt:    x.retryAttempt,
+			Status:               x.status,
+			iotExecutionProgress: x.progress(),
+			RetryAttempt:         x.retryAttempt,
 		}}
 	})
 	if err != nil {
@@ -684,16 +687,13 @@ func describeJobExecution(c *call) (any, error) {
 		return nil, iotNotFound.withMessage("Job execution of job %s on thing %s not found.", jobID, name)
 	}
 	out := iotExecutionDetail{
-		JobID:           x.jobID,
-		Status:          x.status,
-		ForceCanceled:   x.forceCanceled,
-		StatusDetails:   iotStatusDetails{DetailsMap: x.details},
-		ThingArn:        x.thingArn,
-		QueuedAt:        ts(x.queuedAt),
-		StartedAt:       ts(x.startedAt),
-		LastUpdatedAt:   ts(x.lastUpdatedAt),
-		ExecutionNumber: x.executionNumber,
-		VersionNumber:   x.versionNumber,
+		JobID:                x.jobID,
+		Status:               x.status,
+		ForceCanceled:        x.forceCanceled,
+		StatusDetails:        iotStatusDetails{DetailsMap: x.details},
+		ThingArn:             x.thingArn,
+		iotExecutionProgress: x.progress(),
+		VersionNumber:        x.versionNumber,
 	}
 	if x.secondsBeforeTimedOut > 0 {
 		out.ApproximateSecondsBeforeTimedOut = &x.secondsBeforeTimedOut
