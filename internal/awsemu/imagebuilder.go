@@ -93,6 +93,7 @@ type ibImage struct {
 func (img *ibImage) key() string            { return img.arn }
 func (img *ibImage) listed() []*ibExecution { return img.executions }
 func (x *ibExecution) key() string          { return x.id }
+func (x *ibExecution) resourceKey() string  { return x.imageARN }
 
 // ibCmp compares executions in listing order: newest first, ties by id.
 func ibCmp(a, b *ibExecution) int { return newestFirst(a.start, b.start, a.id, b.id) }
@@ -364,9 +365,9 @@ func ibStepStatus(r *rand.Rand, status string, j, stop int) string {
 // workflow of the newest execution (BUILD for an image without any), one
 // round of its catalog steps, which follow the status as settle says.
 func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
-	img, ok := d.resources[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	img, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	x := &ibExecution{id: "wf-" + uuid(m.rnd), imageARN: img.arn, wfType: "BUILD", workflowARN: img.workflow("build", "build")}
 	var newest time.Time
@@ -394,12 +395,12 @@ func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
 // setStatus changes the status of the execution whose id is m.id, which
 // must be one of the image build version m.resource, as settle says.
 func (d *imageBuilderData) setStatus(m *mutation) (Execution, error) {
-	if _, ok := d.resources[m.resource]; !ok {
-		return Execution{}, m.unknownResource()
+	if _, err := d.resource(m); err != nil {
+		return Execution{}, err
 	}
-	x, ok := d.entries[m.id]
-	if !ok || x.imageARN != m.resource {
-		return Execution{}, m.unknownID()
+	x, err := d.entry(m, m.id)
+	if err != nil {
+		return Execution{}, err
 	}
 	x.settle(m.status, m.now)
 	return x.info(m), nil

@@ -137,9 +137,10 @@ type iotJob struct {
 
 func iotExecKey(thingName, jobID string) string { return thingName + "\x00" + jobID }
 
-func (j *iotJob) key() string             { return j.id }
-func (j *iotJob) listed() []*iotExecution { return j.execs }
-func (x *iotExecution) key() string       { return iotExecKey(x.thingName, x.jobID) }
+func (j *iotJob) key() string               { return j.id }
+func (j *iotJob) listed() []*iotExecution   { return j.execs }
+func (x *iotExecution) key() string         { return iotExecKey(x.thingName, x.jobID) }
+func (x *iotExecution) resourceKey() string { return x.jobID }
 
 // iotJobSpec describes a job to seed.
 type iotJobSpec struct {
@@ -403,9 +404,9 @@ func iotArn(region, kind, name string) string {
 // thing is a new one (joinThing) with its first execution number, queued
 // (and, unless QUEUED, started) at m.startAfter the job's newest execution.
 func (d *iotData) appendExecution(m *mutation) (Execution, error) {
-	j, ok := d.resources[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	j, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	if j.targetSelection != "CONTINUOUS" || j.status != iotInProgress {
 		return Execution{}, fmt.Errorf("iot job %s in %s is a %s %s job: AWS adds executions only to IN_PROGRESS CONTINUOUS jobs, as things join their target groups",
@@ -452,14 +453,14 @@ func (d *iotData) joinThing(m *mutation, j *iotJob) *iotThing {
 // the job's status follows (refresh). An execution of a CANCELED job can
 // no longer become QUEUED or IN_PROGRESS.
 func (d *iotData) setStatus(m *mutation) (Execution, error) {
-	j, ok := d.resources[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	j, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	name := strings.TrimPrefix(m.id, iotArn(m.region, "thing", ""))
-	x, ok := d.entries[iotExecKey(name, j.id)]
-	if !ok {
-		return Execution{}, m.unknownID()
+	x, err := d.entry(m, iotExecKey(name, j.id))
+	if err != nil {
+		return Execution{}, err
 	}
 	if j.status == iotCanceled && !m.ended() {
 		return Execution{}, fmt.Errorf("iot job %s in %s is CANCELED: its executions can no longer be %s", j.id, m.region, m.status)

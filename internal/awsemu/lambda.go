@@ -158,6 +158,7 @@ type durableExecution struct {
 func (fn *durableFunction) key() string                 { return fn.name }
 func (fn *durableFunction) listed() []*durableExecution { return fn.execs }
 func (x *durableExecution) key() string                 { return x.arn }
+func (x *durableExecution) resourceKey() string         { return x.fn.name }
 
 // functionArn is the qualified ARN of the version that ran the execution.
 func (x *durableExecution) functionArn() string { return x.fn.arn + ":" + x.version }
@@ -312,9 +313,9 @@ func seedDurableFailure(r *rand.Rand) *lambdaErrorObject {
 // Qualifier under both LambdaOrder readings) to the function named
 // m.resource, started at m.startAfter its newest one.
 func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
-	fn := d.resources[m.resource]
-	if fn == nil {
-		return Execution{}, m.unknownResource()
+	fn, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	var newest time.Time
 	if n := len(fn.execs); n > 0 {
@@ -335,13 +336,12 @@ func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
 // setStatus changes the status of the execution whose ARN is m.id, which
 // must be one of the function m.resource.
 func (d *lambdaData) setStatus(m *mutation) (Execution, error) {
-	fn := d.resources[m.resource]
-	if fn == nil {
-		return Execution{}, m.unknownResource()
+	if _, err := d.resource(m); err != nil {
+		return Execution{}, err
 	}
-	x := d.entries[m.id]
-	if x == nil || x.fn != fn {
-		return Execution{}, m.unknownID()
+	x, err := d.entry(m, m.id)
+	if err != nil {
+		return Execution{}, err
 	}
 	x.settle(m.status, m.now)
 	return x.info(m), nil

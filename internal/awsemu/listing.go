@@ -92,9 +92,16 @@ func (c *call) binding(parts ...string) string {
 type keyed interface{ key() string }
 
 // listable is a resource whose listing lists the entries E.
-type listable[E keyed] interface {
+type listable[E entry] interface {
 	keyed
 	listed() []E
+}
+
+// entry is an entry of a listing: resourceKey() is the key of the resource
+// that lists it.
+type entry interface {
+	keyed
+	resourceKey() string
 }
 
 // catalog is what every service's data of a region holds: its listable
@@ -102,7 +109,7 @@ type listable[E keyed] interface {
 // the entries that their listings list (executions; Map Runs for Step
 // Functions) by the id that the detail operations take. The zero catalog
 // is empty, the data of a region that was not seeded.
-type catalog[R listable[E], E keyed] struct {
+type catalog[R listable[E], E entry] struct {
 	resources map[string]R
 	entries   map[string]E
 }
@@ -120,6 +127,27 @@ func (c *catalog[R, E]) add(r R) {
 
 // addEntry files an entry (one that a mutation appended to a resource).
 func (c *catalog[R, E]) addEntry(e E) { c.entries[e.key()] = e }
+
+// resource returns the resource that mutation m names, or the error for an
+// unknown one.
+func (c *catalog[R, E]) resource(m *mutation) (R, error) {
+	r, ok := c.resources[m.resource]
+	if !ok {
+		return r, m.unknownResource()
+	}
+	return r, nil
+}
+
+// entry returns the entry filed under key that mutation m changes: one that
+// the resource m names lists, or the error for any other.
+func (c *catalog[R, E]) entry(m *mutation, key string) (E, error) {
+	e, ok := c.entries[key]
+	if !ok || e.resourceKey() != m.resource {
+		var none E
+		return none, m.unknownID()
+	}
+	return e, nil
+}
 
 // manifest lists the resources, in no order, each with the number of
 // entries it lists; Emulator.Manifest names the service and region.

@@ -132,6 +132,7 @@ type sfnExecution struct {
 func (x *sfnExecution) key() string          { return x.arn }
 func (x *sfnExecution) listed() []*sfnMapRun { return x.mapRuns }
 func (mr *sfnMapRun) key() string            { return mr.arn }
+func (mr *sfnMapRun) resourceKey() string    { return mr.exec.arn }
 
 // sfnMapRun is one run of a Distributed Map state in a parent execution.
 type sfnMapRun struct {
@@ -446,13 +447,12 @@ func (d *sfnData) appendExecution(m *mutation) (Execution, error) {
 // must be one of the parent execution m.resource, and that execution must
 // be RUNNING (a finished execution's Map Runs have finished for good).
 func (d *sfnData) setStatus(m *mutation) (Execution, error) {
-	x, err := d.runningExecution(m)
-	if err != nil {
+	if _, err := d.runningExecution(m); err != nil {
 		return Execution{}, err
 	}
-	mr, ok := d.entries[m.id]
-	if !ok || mr.exec != x {
-		return Execution{}, m.unknownID()
+	mr, err := d.entry(m, m.id)
+	if err != nil {
+		return Execution{}, err
 	}
 	mr.settle(m)
 	return mr.info(m), nil
@@ -460,10 +460,10 @@ func (d *sfnData) setStatus(m *mutation) (Execution, error) {
 
 // runningExecution returns the parent execution m.resource if it is RUNNING.
 func (d *sfnData) runningExecution(m *mutation) (*sfnExecution, error) {
-	x, ok := d.resources[m.resource]
+	x, err := d.resource(m)
 	switch {
-	case !ok:
-		return nil, m.unknownResource()
+	case err != nil:
+		return nil, err
 	case x.status != sfnRunning:
 		return nil, fmt.Errorf("stepfunctions execution %s in %s is %s: only a RUNNING execution runs Map Runs", x.arn, m.region, x.status)
 	}

@@ -61,6 +61,7 @@ type transferWorkflow struct {
 func (wf *transferWorkflow) key() string              { return wf.desc.WorkflowId }
 func (wf *transferWorkflow) listed() []*xferExecution { return wf.executions }
 func (x *xferExecution) key() string                  { return x.ExecutionId }
+func (x *xferExecution) resourceKey() string          { return x.wf.key() }
 
 // Wire shapes. Member names are Transfer's PascalCase ones.
 
@@ -376,9 +377,9 @@ func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecuti
 // must be IN_PROGRESS (the default: no step has run) or HANDLING_EXCEPTION
 // (the first step failed).
 func (d *transferData) appendExecution(m *mutation) (Execution, error) {
-	wf, ok := d.resources[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	wf, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	if m.ended() {
 		return Execution{}, fmt.Errorf("transfer lists only executions in progress: a new execution is IN_PROGRESS or HANDLING_EXCEPTION, not %s", m.status)
@@ -399,13 +400,13 @@ func (d *transferData) appendExecution(m *mutation) (Execution, error) {
 // DescribeExecution no longer finds it, as on AWS (and so neither does a
 // later setStatus). The other statuses change its results as settle says.
 func (d *transferData) setStatus(m *mutation) (Execution, error) {
-	wf, ok := d.resources[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	wf, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
-	x, ok := d.entries[m.id]
-	if !ok || x.wf != wf {
-		return Execution{}, m.unknownID()
+	x, err := d.entry(m, m.id)
+	if err != nil {
+		return Execution{}, err
 	}
 	if m.ended() {
 		wf.executions = without(wf.executions, x)
