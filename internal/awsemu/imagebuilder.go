@@ -395,15 +395,7 @@ func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
 // setStatus changes the status of the execution whose id is m.id, which
 // must be one of the image build version m.resource, as settle says.
 func (d *imageBuilderData) setStatus(m *mutation) (Execution, error) {
-	if _, err := d.resource(m); err != nil {
-		return Execution{}, err
-	}
-	x, err := d.entry(m, m.id)
-	if err != nil {
-		return Execution{}, err
-	}
-	x.settle(m.status, m.now)
-	return x.info(m), nil
+	return settleEntry(&d.catalog, m)
 }
 
 func (x *ibExecution) info(m *mutation) Execution {

@@ -453,12 +453,8 @@ func (d *iotData) joinThing(m *mutation, j *iotJob) *iotThing {
 // the job's status follows (refresh). An execution of a CANCELED job can
 // no longer become QUEUED or IN_PROGRESS.
 func (d *iotData) setStatus(m *mutation) (Execution, error) {
-	j, err := d.resource(m)
-	if err != nil {
-		return Execution{}, err
-	}
 	name := strings.TrimPrefix(m.id, iotArn(m.region, "thing", ""))
-	x, err := d.entry(m, iotExecKey(name, j.id))
+	j, x, err := d.execution(m, iotExecKey(name, m.resource))
 	if err != nil {
 		return Execution{}, err
 	}

@@ -336,15 +336,7 @@ func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
 // setStatus changes the status of the execution whose ARN is m.id, which
 // must be one of the function m.resource.
 func (d *lambdaData) setStatus(m *mutation) (Execution, error) {
-	if _, err := d.resource(m); err != nil {
-		return Execution{}, err
-	}
-	x, err := d.entry(m, m.id)
-	if err != nil {
-		return Execution{}, err
-	}
-	x.settle(m.status, m.now)
-	return x.info(m), nil
+	return settleEntry(&d.catalog, m)
 }
 
 // settle gives x the status at now, and what GetDurableExecution shows of

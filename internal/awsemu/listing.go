@@ -138,15 +138,36 @@ func (c *catalog[R, E]) resource(m *mutation) (R, error) {
 	return r, nil
 }
 
-// entry returns the entry filed under key that mutation m changes: one that
-// the resource m names lists, or the error for any other.
-func (c *catalog[R, E]) entry(m *mutation, key string) (E, error) {
+// execution returns the resource that mutation m names and its entry that
+// m changes, filed under key. It returns the error for an unknown resource
+// or for an entry that the resource does not list.
+func (c *catalog[R, E]) execution(m *mutation, key string) (R, E, error) {
+	var none E
+	r, err := c.resource(m)
+	if err != nil {
+		return r, none, err
+	}
 	e, ok := c.entries[key]
 	if !ok || e.resourceKey() != m.resource {
-		var none E
-		return none, m.unknownID()
+		return r, none, m.unknownID()
 	}
-	return e, nil
+	return r, e, nil
+}
+
+// settleEntry changes the status of the entry that mutation m names (m.id)
+// as the entry's settle says, for the services whose entries need nothing
+// else of their resource.
+func settleEntry[R listable[E], E interface {
+	entry
+	settle(status string, now time.Time)
+	info(m *mutation) Execution
+}](c *catalog[R, E], m *mutation) (Execution, error) {
+	_, e, err := c.execution(m, m.id)
+	if err != nil {
+		return Execution{}, err
+	}
+	e.settle(m.status, m.now)
+	return e.info(m), nil
 }
 
 // manifest lists the resources, in no order, each with the number of

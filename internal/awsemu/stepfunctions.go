@@ -450,7 +450,7 @@ func (d *sfnData) setStatus(m *mutation) (Execution, error) {
 	if _, err := d.runningExecution(m); err != nil {
 		return Execution{}, err
 	}
-	mr, err := d.entry(m, m.id)
+	_, mr, err := d.execution(m, m.id)
 	if err != nil {
 		return Execution{}, err
 	}

@@ -400,11 +400,7 @@ func (d *transferData) appendExecution(m *mutation) (Execution, error) {
 // DescribeExecution no longer finds it, as on AWS (and so neither does a
 // later setStatus). The other statuses change its results as settle says.
 func (d *transferData) setStatus(m *mutation) (Execution, error) {
-	wf, err := d.resource(m)
-	if err != nil {
-		return Execution{}, err
-	}
-	x, err := d.entry(m, m.id)
+	wf, x, err := d.execution(m, m.id)
 	if err != nil {
 		return Execution{}, err
 	}
