@@ -104,13 +104,7 @@ type mutation struct {
 // have, or an execution the service cannot start there (see the services'
 // appendExecution methods).
 func (e *Emulator) AppendExecution(n NewExecution) (Execution, error) {
-	m, w, err := e.mutation(n.Service, n.Region, n.Resource, "", n.Status)
-	if err != nil {
-		return Execution{}, err
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.store(m.spec).appendExecution(m)
+	return e.mutate(n.Service, n.Region, n.Resource, "", n.Status, executionStore.appendExecution)
 }
 
 // SetExecutionStatus changes the status of an execution and returns it. A
@@ -126,13 +120,19 @@ func (e *Emulator) SetExecutionStatus(c StatusChange) (Execution, error) {
 	if c.Status == "" {
 		return Execution{}, fmt.Errorf("status is required")
 	}
-	m, w, err := e.mutation(c.Service, c.Region, c.Resource, c.ID, c.Status)
+	return e.mutate(c.Service, c.Region, c.Resource, c.ID, c.Status, executionStore.setStatus)
+}
+
+// mutate validates a mutation (see mutation) and applies it, do, to the
+// service's data of the region under the region's write lock.
+func (e *Emulator) mutate(service, region, resource, id, status string, do func(executionStore, *mutation) (Execution, error)) (Execution, error) {
+	m, w, err := e.mutation(service, region, resource, id, status)
 	if err != nil {
 		return Execution{}, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.store(m.spec).setStatus(m)
+	return do(w.store(m.spec), m)
 }
 
 // mutation validates what every mutation names: the service, a seeded
