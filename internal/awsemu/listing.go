@@ -6,7 +6,9 @@ import (
 	"time"
 )
 
-// What the listings of every service share: their order.
+// What the listings of every service share: their order, their page sizes,
+// the cutting of a page and the binding of its token, and the catalog that
+// holds the resources they list and the entries they list of them.
 
 // newestFirst compares two entries of a listing that lists the newest
 // first: by their times a and b, descending, ties by their ids ascending.
@@ -66,17 +68,17 @@ func pageSize[N ~int | ~int64](p pageSizes, v *N) (size int, ok bool) {
 }
 
 // listPage cuts the page of a listing of n entries that the request's
-// token and page size select (see paginate): entry(i) for every index i of
-// the page, in order, and the token of the next page ("" after the last).
-// A bad or expired token is reported as bad, the service's own error.
-func listPage[E any](c *call, n int, token string, size int, binding string, bad apiError, entry func(i int) E) (page []E, next string, err error) {
+// token and page size select (see paginate): at(i) for every index i of the
+// page, in order, and the token of the next page ("" after the last). A bad
+// or expired token is reported as bad, the service's own error.
+func listPage[E any](c *call, n int, token string, size int, binding string, bad apiError, at func(i int) E) (page []E, next string, err error) {
 	start, end, next, err := c.paginate(n, token, size, binding, bad)
 	if err != nil {
 		return nil, "", err
 	}
 	page = make([]E, 0, end-start)
 	for i := start; i < end; i++ {
-		page = append(page, entry(i))
+		page = append(page, at(i))
 	}
 	return page, next, nil
 }
