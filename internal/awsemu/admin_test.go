@@ -1,7 +1,6 @@
 package awsemu_test
 
 import (
-	"bytes"
 	"net/http"
 	"testing"
 
@@ -23,13 +22,7 @@ func TestFaultsValidation(t *testing.T) {
 		{`not json`, 400},
 	}
 	for _, tc := range tests {
-		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/_emulator/faults", bytes.NewBufferString(tc.body))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tc.want {
+		if resp, _ := send(t, srv, http.MethodPut, "/_emulator/faults", tc.body); resp.StatusCode != tc.want {
 			t.Errorf("PUT faults %s: status %d, want %d", tc.body, resp.StatusCode, tc.want)
 		}
 	}
@@ -37,13 +30,7 @@ func TestFaultsValidation(t *testing.T) {
 
 func TestUnknownTarget(t *testing.T) {
 	srv, _ := startEmulator(t, awsemu.Options{})
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", bytes.NewBufferString("{}"))
-	req.Header.Set("X-Amz-Target", "Nope.Nothing")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := send(t, srv, http.MethodPost, "/", "{}", "X-Amz-Target", "Nope.Nothing")
 	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-ErrorType") != "UnknownOperationException" {
 		t.Errorf("got %d %q", resp.StatusCode, resp.Header.Get("X-Amzn-ErrorType"))
 	}

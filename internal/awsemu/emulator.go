@@ -82,6 +82,24 @@ type Emulator struct {
 	actions     map[string]http.HandlerFunc // Query operations by Version and Action
 }
 
+// services are the emulated listing services, one line each: adding a
+// service is its file, which declares its serviceSpec, and a line here.
+// Their data in every region, its seeding, their routes, the manifest,
+// the admin API's mutations and the empty data of regions that were not
+// seeded all derive from this list, whose order is that of the admin API's
+// messages. (STS, which lists nothing, is not one of them.)
+var services = []*serviceSpec{
+	lambdaSpec,
+	imageBuilderSpec,
+	sfnSpec,
+	iotSpec,
+	transferSpec,
+}
+
+// mutationStream numbers the random stream of the admin API's mutations in
+// every region (see serviceSpec.stream).
+const mutationStream = 6
+
 // world is one region's data: every service's resources. Operations read
 // it under mu's read lock (see Emulator.serve); the admin API's mutations
 // change it under the write lock, drawing their random values from rnd.
@@ -89,11 +107,7 @@ type world struct {
 	mu     sync.RWMutex
 	rnd    *rand.Rand
 	region string
-	lambda *lambdaData
-	ib     *imageBuilderData
-	sfn    *sfnData
-	iot    *iotData
-	xfer   *transferData
+	data   map[*service]executionStore // by service (see dataOf)
 }
 
 // New seeds the data of both regions and returns the emulator.
@@ -117,31 +131,25 @@ func New(opts Options) *Emulator {
 		stats:       newStats(),
 		faults:      newFaults(opts.Seed),
 		mux:         http.NewServeMux(),
+		targets:     map[string]http.HandlerFunc{},
+		actions:     map[string]http.HandlerFunc{},
 	}
 	for i, region := range []string{DefaultRegion, SecondRegion} {
 		// Every service seeds from its own stream, so adding data to one
-		// service never changes another's; mutations draw from a sixth.
-		sub := func(stream uint64) *rand.Rand {
-			return rand.New(rand.NewPCG(opts.Seed, uint64(i)<<8|stream))
+		// service never changes another's; mutations draw from another.
+		stream := func(n uint64) *rand.Rand {
+			return rand.New(rand.NewPCG(opts.Seed, uint64(i)<<8|n))
 		}
 		primary := region == DefaultRegion
-		e.regions[region] = &world{
-			rnd:    sub(6),
-			region: region,
-			lambda: seedLambda(sub(1), region, primary),
-			ib:     seedImageBuilder(sub(2), region, primary),
-			sfn:    seedSFN(sub(3), region, primary),
-			iot:    seedIoT(sub(4), region, primary),
-			xfer:   seedTransfer(sub(5), region, primary),
-		}
+		e.regions[region] = newWorld(region, stream(mutationStream), func(s *serviceSpec) executionStore {
+			return s.data.seed(stream(s.stream), region, primary)
+		})
 	}
 	e.registerAdmin()
-	e.registerLambda()
-	e.registerImageBuilder()
-	e.registerSFN()
-	e.registerIoT()
-	e.registerTransfer()
-	e.registerSTS()
+	for _, s := range services {
+		e.register(&s.service)
+	}
+	e.register(stsService)
 	e.mux.HandleFunc("POST /{$}", e.serveRoot)
 	return e
 }
@@ -208,9 +216,9 @@ func (e *Emulator) Manifest() Manifest {
 	var rs []Resource
 	for region, w := range e.regions {
 		w.mu.RLock()
-		for _, svc := range dataServices {
-			for _, r := range w.store(svc).resources() {
-				r.Region = region
+		for _, s := range services {
+			for _, r := range w.store(s).manifest() {
+				r.Service, r.Region = s.name, region
 				rs = append(rs, r)
 			}
 		}
@@ -272,5 +280,5 @@ func (e *Emulator) world(region string) *world {
 	if w, ok := e.regions[region]; ok {
 		return w
 	}
-	return &world{region: region, lambda: &lambdaData{}, ib: &imageBuilderData{}, sfn: &sfnData{}, iot: &iotData{}, xfer: &transferData{}}
+	return newWorld(region, nil, func(s *serviceSpec) executionStore { return s.data.empty() })
 }

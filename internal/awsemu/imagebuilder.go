@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -26,16 +24,26 @@ import (
 // only InvalidPaginationTokenException is modeled for the three operations,
 // so the SDK reports the other two as generic API errors with their code.
 
-// imageBuilderService is Image Builder: throttling is
+// imageBuilderSpec is Image Builder: throttling is
 // CallRateLimitExceededException 429 (not retried by the SDK's standard
 // retryer), a server fault is ServiceException 500.
-var imageBuilderService = &service{
-	name:        "imagebuilder",
-	proto:       restJSON,
-	throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
-	serverError: apiError{Status: 500, Code: "ServiceException"},
-	statuses:    []string{ibPending, ibSkipped, ibRunning, ibCompleted, ibFailed, ibRollbackInProgress, ibRollbackCompleted, ibCancelled},
-	active:      []string{ibRunning, ibPending, ibRollbackInProgress},
+var imageBuilderSpec = &serviceSpec{
+	service: service{
+		name:        "imagebuilder",
+		proto:       restJSON,
+		throttle:    apiError{Status: 429, Code: "CallRateLimitExceededException"},
+		serverError: apiError{Status: 500, Code: "ServiceException"},
+		ops: []operation{
+			{"ListWorkflowExecutions", "POST /ListWorkflowExecutions", ibList(ibListWorkflowExecutions)},
+			{"GetWorkflowExecution", "GET /GetWorkflowExecution", ibGetWorkflowExecution},
+			{"ListWorkflowStepExecutions", "POST /ListWorkflowStepExecutions", ibList(ibListWorkflowStepExecutions)},
+		},
+	},
+	stream:   2,
+	data:     seededBy(seedImageBuilder),
+	list:     listing{op: "ListWorkflowExecutions", arg: "imageBuildVersionArn"},
+	statuses: []string{ibPending, ibSkipped, ibRunning, ibCompleted, ibFailed, ibRollbackInProgress, ibRollbackCompleted, ibCancelled},
+	active:   []string{ibRunning, ibPending, ibRollbackInProgress},
 }
 
 var (
@@ -44,12 +52,11 @@ var (
 	ibBadToken     = apiError{Status: 400, Code: "InvalidPaginationTokenException"}
 )
 
-const (
-	ibMaxPage     = 25 // largest maxResults of the three operations
-	ibDefaultPage = 25 // page size when maxResults is absent
-	// ibTimeLayout is Image Builder's DateTime: "2026-11-20T11:58:01.123Z".
-	ibTimeLayout = "2006-01-02T15:04:05.000Z"
-)
+// ibPages are the page sizes (maxResults) of both list operations.
+var ibPages = pageSizes{min: 1, max: 25, def: 25}
+
+// ibTimeLayout is Image Builder's DateTime: "2026-11-20T11:58:01.123Z".
+const ibTimeLayout = "2006-01-02T15:04:05.000Z"
 
 // The documented patterns of the request members.
 var (
@@ -70,11 +77,10 @@ const (
 )
 
 // imageBuilderData is one region's image build versions and their workflow
-// executions.
+// executions: its catalog files the images by image build version ARN and
+// the executions by workflow execution id.
 type imageBuilderData struct {
-	images     map[string]*ibImage     // by image build version ARN
-	arns       []string                // image build version ARNs, sorted
-	executions map[string]*ibExecution // by workflow execution id
+	catalog[*ibImage, *ibExecution]
 }
 
 // ibImage is an image build version and its workflow executions, newest
@@ -84,13 +90,13 @@ type ibImage struct {
 	executions        []*ibExecution
 }
 
+func (img *ibImage) key() string            { return img.arn }
+func (img *ibImage) listed() []*ibExecution { return img.executions }
+func (x *ibExecution) key() string          { return x.id }
+func (x *ibExecution) resourceKey() string  { return x.imageARN }
+
 // ibCmp compares executions in listing order: newest first, ties by id.
-func ibCmp(a, b *ibExecution) int {
-	if c := b.start.Compare(a.start); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
+func ibCmp(a, b *ibExecution) int { return newestFirst(a.start, b.start, a.id, b.id) }
 
 // workflow returns the ARN of the image's workflow of kind ("build", "test"
 // or "distribution") and name.
@@ -190,16 +196,10 @@ func seedImageBuilder(r *rand.Rand, region string, primary bool) *imageBuilderDa
 			{name: "eu-batch-worker", version: "5.0.0/9", count: 30 + r.IntN(31)},
 		}
 	}
-	d := &imageBuilderData{images: map[string]*ibImage{}, executions: map[string]*ibExecution{}}
+	d := &imageBuilderData{}
 	for _, s := range specs {
-		img := seedIBImage(r, region, s)
-		d.images[img.arn] = img
-		d.arns = append(d.arns, img.arn)
-		for _, x := range img.executions {
-			d.executions[x.id] = x
-		}
+		d.add(seedIBImage(r, region, s))
 	}
-	sort.Strings(d.arns)
 	return d
 }
 
@@ -360,24 +360,14 @@ func ibStepStatus(r *rand.Rand, status string, j, stop int) string {
 	return ibFailed // FAILED, ROLLBACK_IN_PROGRESS, ROLLBACK_COMPLETED
 }
 
-// resources lists the image build versions: ID is the ARN, Count the number
-// of workflow executions.
-func (d *imageBuilderData) resources() []Resource {
-	out := make([]Resource, 0, len(d.arns))
-	for _, arn := range d.arns {
-		out = append(out, Resource{Service: imageBuilderService.name, ID: arn, Count: len(d.images[arn].executions)})
-	}
-	return out
-}
-
 // appendExecution adds an execution to the image build version whose ARN
 // is m.resource, started at m.startAfter its newest one: a run of the
 // workflow of the newest execution (BUILD for an image without any), one
 // round of its catalog steps, which follow the status as settle says.
 func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
-	img, ok := d.images[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	img, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	x := &ibExecution{id: "wf-" + uuid(m.rnd), imageARN: img.arn, wfType: "BUILD", workflowARN: img.workflow("build", "build")}
 	var newest time.Time
@@ -398,22 +388,14 @@ func (d *imageBuilderData) appendExecution(m *mutation) (Execution, error) {
 	}
 	x.settle(m.status, m.now)
 	img.executions = insertSorted(img.executions, x, ibCmp)
-	d.executions[x.id] = x
+	d.addEntry(x)
 	return x.info(m), nil
 }
 
 // setStatus changes the status of the execution whose id is m.id, which
 // must be one of the image build version m.resource, as settle says.
 func (d *imageBuilderData) setStatus(m *mutation) (Execution, error) {
-	if _, ok := d.images[m.resource]; !ok {
-		return Execution{}, m.unknownResource()
-	}
-	x, ok := d.executions[m.id]
-	if !ok || x.imageARN != m.resource {
-		return Execution{}, m.unknownID()
-	}
-	x.settle(m.status, m.now)
-	return x.info(m), nil
+	return settleEntry(&d.catalog, m)
 }
 
 func (x *ibExecution) info(m *mutation) Execution {
@@ -476,7 +458,7 @@ func (x *ibExecution) settle(status string, now time.Time) {
 		x.failed += b2i(st.status == ibFailed)
 		x.skipped += b2i(st.status == ibSkipped)
 	}
-	if !slices.Contains(imageBuilderService.active, status) {
+	if !slices.Contains(imageBuilderSpec.active, status) {
 		x.end = maxTime(now, at)
 	}
 }
@@ -517,26 +499,11 @@ func (st *ibStep) set(status string, start, end time.Time) {
 	}
 }
 
-// firstTime returns t, or else (when t is zero) otherwise.
-func firstTime(t, otherwise time.Time) time.Time {
-	if t.IsZero() {
-		return otherwise
-	}
-	return t
-}
-
 func b2i(b bool) int {
 	if b {
 		return 1
 	}
 	return 0
-}
-
-// registerImageBuilder routes the Image Builder operations.
-func (e *Emulator) registerImageBuilder() {
-	e.mux.HandleFunc("POST /ListWorkflowExecutions", e.op(imageBuilderService, "ListWorkflowExecutions", ibListWorkflowExecutions))
-	e.mux.HandleFunc("GET /GetWorkflowExecution", e.op(imageBuilderService, "GetWorkflowExecution", ibGetWorkflowExecution))
-	e.mux.HandleFunc("POST /ListWorkflowStepExecutions", e.op(imageBuilderService, "ListWorkflowStepExecutions", ibListWorkflowStepExecutions))
 }
 
 // ibTime formats t as Image Builder's DateTime, or "" (omitted) for the
@@ -554,18 +521,6 @@ func ibRequestID() string {
 	return uuid(rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
 }
 
-// ibPageSize returns the page size of a request: 25 when absent, an
-// InvalidParameterValueException when outside 1-25.
-func ibPageSize(maxResults *int) (int, error) {
-	switch {
-	case maxResults == nil:
-		return ibDefaultPage, nil
-	case *maxResults < 1 || *maxResults > ibMaxPage:
-		return 0, ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibMaxPage)
-	}
-	return *maxResults, nil
-}
-
 // ibListInput is the body of both list operations.
 type ibListInput struct {
 	ImageBuildVersionArn string  `json:"imageBuildVersionArn"`
@@ -574,19 +529,21 @@ type ibListInput struct {
 	NextToken            *string `json:"nextToken"`
 }
 
-// ibDecodeList reads the body of a list request and validates its page
-// size before anything else.
-func (c *call) ibDecodeList() (in ibListInput, size int, token string, err error) {
-	if err = c.decode(&in); err != nil {
-		return in, 0, "", err
-	}
-	if size, err = ibPageSize(in.MaxResults); err != nil {
-		return in, 0, "", err
-	}
-	if in.NextToken != nil {
-		token = *in.NextToken
-	}
-	return in, size, token, nil
+// ibList adapts the handler of a list operation: it reads the body and
+// validates its page size (absent: 25) before anything else, then runs h
+// with the page size and token.
+func ibList(h func(c *call, in *ibListInput, size int, token string) (any, error)) opHandler {
+	return decoded(func(c *call, in *ibListInput) (any, error) {
+		size, ok := pageSize(ibPages, in.MaxResults)
+		if !ok {
+			return nil, ibInvalidValue.withMessage("The value supplied for parameter 'maxResults' is not valid. The value must be between 1 and %d.", ibPages.max)
+		}
+		token := ""
+		if in.NextToken != nil {
+			token = *in.NextToken
+		}
+		return h(c, in, size, token)
+	})
 }
 
 // ibExecutionFields are the members that a list entry and
@@ -633,28 +590,23 @@ type ibListExecutionsOutput struct {
 // version's executions, newest first. Errors: InvalidParameterValueException
 // (page size, malformed ARN), ResourceNotFoundException (unknown in the
 // region), InvalidPaginationTokenException.
-func ibListWorkflowExecutions(c *call) (any, error) {
-	in, size, token, err := c.ibDecodeList()
-	if err != nil {
-		return nil, err
-	}
+func ibListWorkflowExecutions(c *call, in *ibListInput, size int, token string) (any, error) {
 	arn := in.ImageBuildVersionArn
 	if !ibImageARNPattern.MatchString(arn) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'imageBuildVersionArn' is not a valid image build version ARN.")
 	}
-	img, ok := c.w.ib.images[arn]
+	img, ok := dataOf[*imageBuilderData](c).resources[arn]
 	if !ok {
 		return nil, ibNotFound.withMessage("The image build version %s does not exist.", arn)
 	}
-	start, end, next, err := c.paginate(len(img.executions), token, size, "imagebuilder.ListWorkflowExecutions\x00"+c.region+"\x00"+arn, ibBadToken)
+	page, next, err := listPage(c, len(img.executions), token, size, c.binding(arn), ibBadToken, func(i int) ibExecutionEntry {
+		x := img.executions[i]
+		return ibExecutionEntry{ibExecutionFields: x.fields(), Retried: x.retried}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := ibListExecutionsOutput{RequestID: ibRequestID(), ImageBuildVersionArn: arn, NextToken: next, WorkflowExecutions: []ibExecutionEntry{}}
-	for _, x := range img.executions[start:end] {
-		out.WorkflowExecutions = append(out.WorkflowExecutions, ibExecutionEntry{ibExecutionFields: x.fields(), Retried: x.retried})
-	}
-	return out, nil
+	return ibListExecutionsOutput{RequestID: ibRequestID(), ImageBuildVersionArn: arn, NextToken: next, WorkflowExecutions: page}, nil
 }
 
 // ibFindExecution returns the execution named by id in the caller's region:
@@ -664,7 +616,7 @@ func (c *call) ibFindExecution(id string) (*ibExecution, error) {
 	if !ibExecutionIDFormat.MatchString(id) {
 		return nil, ibInvalidValue.withMessage("The value supplied for parameter 'workflowExecutionId' is not valid.")
 	}
-	x, ok := c.w.ib.executions[id]
+	x, ok := dataOf[*imageBuilderData](c).entries[id]
 	if !ok {
 		return nil, ibNotFound.withMessage("The workflow execution %s does not exist.", id)
 	}
@@ -714,29 +666,24 @@ type ibListStepsOutput struct {
 
 // ibListWorkflowStepExecutions answers ListWorkflowStepExecutions: the steps
 // of one execution in workflow order. Errors as ListWorkflowExecutions.
-func ibListWorkflowStepExecutions(c *call) (any, error) {
-	in, size, token, err := c.ibDecodeList()
-	if err != nil {
-		return nil, err
-	}
+func ibListWorkflowStepExecutions(c *call, in *ibListInput, size int, token string) (any, error) {
 	x, err := c.ibFindExecution(in.WorkflowExecutionID)
 	if err != nil {
 		return nil, err
 	}
-	start, end, next, err := c.paginate(len(x.steps), token, size, "imagebuilder.ListWorkflowStepExecutions\x00"+c.region+"\x00"+x.id, ibBadToken)
-	if err != nil {
-		return nil, err
-	}
-	out := ibListStepsOutput{
-		RequestID: ibRequestID(), WorkflowExecutionID: x.id, WorkflowBuildVersionArn: x.workflowARN,
-		ImageBuildVersionArn: x.imageARN, Message: x.message, NextToken: next, Steps: []ibStepEntry{},
-	}
-	for _, s := range x.steps[start:end] {
-		out.Steps = append(out.Steps, ibStepEntry{
+	page, next, err := listPage(c, len(x.steps), token, size, c.binding(x.id), ibBadToken, func(i int) ibStepEntry {
+		s := &x.steps[i]
+		return ibStepEntry{
 			StepExecutionID: s.id, Name: s.name, Description: s.description, Action: s.action,
 			Status: s.status, RollbackStatus: s.rollbackStatus, Message: s.message,
 			Inputs: s.inputs, Outputs: s.outputs, StartTime: ibTime(s.start), EndTime: ibTime(s.end),
-		})
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return ibListStepsOutput{
+		RequestID: ibRequestID(), WorkflowExecutionID: x.id, WorkflowBuildVersionArn: x.workflowARN,
+		ImageBuildVersionArn: x.imageARN, Message: x.message, NextToken: next, Steps: page,
+	}, nil
 }

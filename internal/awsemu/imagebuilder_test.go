@@ -1,7 +1,6 @@
 package awsemu_test
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/imagebuilder"
 	"github.com/aws/aws-sdk-go-v2/service/imagebuilder/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
@@ -150,28 +148,6 @@ func ibCheckExecution(t testing.TB, region string, x types.WorkflowExecutionMeta
 	}
 	if !consistent || total < 3 {
 		t.Errorf("%s: status %s with totals %d = %d ok + %d failed + %d skipped", id, x.Status, total, ok, failed, skipped)
-	}
-}
-
-// ibAPIError asserts that err is the API error code with HTTP status.
-func ibAPIError(t testing.TB, err error, code string, status int) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != code {
-		t.Fatalf("error %v, want API error %s", err, code)
-	}
-	var he interface{ HTTPStatusCode() int }
-	if !errors.As(err, &he) || he.HTTPStatusCode() != status {
-		t.Fatalf("error %v: want HTTP status %d", err, status)
-	}
-}
-
-// ibTyped asserts that err is the SDK's modeled error T.
-func ibTyped[T error](t testing.TB, err error) {
-	t.Helper()
-	var target T
-	if !errors.As(err, &target) {
-		t.Fatalf("error %v (%T) is not a %T", err, err, target)
 	}
 }
 
@@ -459,8 +435,7 @@ func TestImageBuilderBadTokens(t *testing.T) {
 	c := ibClient(srv, awsemu.DefaultRegion)
 	large, small := ibLarge(t, srv)
 	listIn := func(c *imagebuilder.Client, arn, token string) error {
-		_, err := c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(arn), MaxResults: aws.Int32(3), NextToken: aws.String(token)})
-		return err
+		return errOf(c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(arn), MaxResults: aws.Int32(3), NextToken: aws.String(token)}))
 	}
 	listExecs := func(arn, token string) error { return listIn(c, arn, token) }
 	var other awsemu.Resource // a second-region image with 30+ executions
@@ -470,8 +445,7 @@ func TestImageBuilderBadTokens(t *testing.T) {
 		}
 	}
 	listSteps := func(id, token string) error {
-		_, err := c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: aws.String(id), MaxResults: aws.Int32(3), NextToken: aws.String(token)})
-		return err
+		return errOf(c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: aws.String(id), MaxResults: aws.Int32(3), NextToken: aws.String(token)}))
 	}
 	// Offset 1: inside every other non-empty listing, so only the binding
 	// can refuse it there.
@@ -518,15 +492,13 @@ func TestImageBuilderBadTokens(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call()
-			ibTyped[*types.InvalidPaginationTokenException](t, err)
-			ibAPIError(t, err, "InvalidPaginationTokenException", 400)
+			wantAPIError[*types.InvalidPaginationTokenException](t, err, "InvalidPaginationTokenException", 400)
 		})
 	}
 	t.Run("expired", func(t *testing.T) {
 		clk.now = clk.now.Add(61 * time.Minute)
 		for _, err := range []error{listExecs(large.ID, execToken), listSteps(aws.ToString(a.WorkflowExecutionId), stepToken)} {
-			ibTyped[*types.InvalidPaginationTokenException](t, err)
-			ibAPIError(t, err, "InvalidPaginationTokenException", 400)
+			wantAPIError[*types.InvalidPaginationTokenException](t, err, "InvalidPaginationTokenException", 400)
 		}
 	})
 }
@@ -543,11 +515,11 @@ func TestImageBuilderPageSizeOutOfRange(t *testing.T) {
 		// page size error.
 		for _, arn := range []string{large.ID, unknownARN} {
 			_, err := c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(arn), MaxResults: aws.Int32(size)})
-			ibAPIError(t, err, "InvalidParameterValueException", 400)
+			wantCode(t, err, "InvalidParameterValueException", 400)
 		}
 		for _, id := range []*string{x.WorkflowExecutionId, aws.String(unknownID)} {
 			_, err := c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: id, MaxResults: aws.Int32(size)})
-			ibAPIError(t, err, "InvalidParameterValueException", 400)
+			wantCode(t, err, "InvalidParameterValueException", 400)
 		}
 	}
 	// The bounds themselves are valid; absent means 25.
@@ -570,16 +542,13 @@ func TestImageBuilderNotFoundAndMalformed(t *testing.T) {
 	x := ibWalkExecutions(t, c, large.ID, 1, large.Count)
 	id := aws.ToString(x[0].WorkflowExecutionId)
 	list := func(c *imagebuilder.Client, arn string) error {
-		_, err := c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(arn)})
-		return err
+		return errOf(c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(arn)}))
 	}
 	get := func(c *imagebuilder.Client, id string) error {
-		_, err := c.GetWorkflowExecution(ctx(t), &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: aws.String(id)})
-		return err
+		return errOf(c.GetWorkflowExecution(ctx(t), &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: aws.String(id)}))
 	}
 	steps := func(c *imagebuilder.Client, id string) error {
-		_, err := c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: aws.String(id)})
-		return err
+		return errOf(c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: aws.String(id)}))
 	}
 	const notFound, invalid = "ResourceNotFoundException", "InvalidParameterValueException"
 	tests := []struct {
@@ -607,7 +576,7 @@ func TestImageBuilderNotFoundAndMalformed(t *testing.T) {
 			// Neither code is modeled for these operations, so the SDK
 			// reports a generic API error with the code.
 			status := map[string]int{notFound: 404, invalid: 400}[tc.code]
-			ibAPIError(t, tc.err, tc.code, status)
+			wantCode(t, tc.err, tc.code, status)
 		})
 	}
 }
@@ -616,53 +585,25 @@ func TestImageBuilderFaults(t *testing.T) {
 	srv, _ := startEmulator(t, awsemu.Options{})
 	c := ibClient(srv, awsemu.DefaultRegion)
 	large, _ := ibLarge(t, srv)
-	first, err := c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(large.ID)})
+	listIn := &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(large.ID)}
+	first, err := c.ListWorkflowExecutions(ctx(t), listIn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := first.WorkflowExecutions[0].WorkflowExecutionId
-	list := func() error {
-		_, err := c.ListWorkflowExecutions(ctx(t), &imagebuilder.ListWorkflowExecutionsInput{ImageBuildVersionArn: aws.String(large.ID)})
-		return err
-	}
-	steps := func() error {
-		_, err := c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: id})
-		return err
-	}
-
-	if err := srv.SetFaults(awsemu.Faults{ThrottleRate: 1, Operations: []string{"imagebuilder.ListWorkflowExecutions"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		err := list()
-		ibTyped[*types.CallRateLimitExceededException](t, err)
-		ibAPIError(t, err, "CallRateLimitExceededException", 429)
-	}
-	if _, err := c.GetWorkflowExecution(ctx(t), &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: id}); err != nil {
-		t.Fatalf("GetWorkflowExecution while ListWorkflowExecutions is throttled: %v", err)
-	}
-
-	if err := srv.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"imagebuilder.ListWorkflowStepExecutions"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		err := steps()
-		ibTyped[*types.ServiceException](t, err)
-		ibAPIError(t, err, "ServiceException", 500)
-	}
-	if err := list(); err != nil {
-		t.Fatalf("ListWorkflowExecutions after the throttling was replaced: %v", err)
-	}
-
-	want := map[string]int64{
-		"imagebuilder.ListWorkflowExecutions":     5,
-		"imagebuilder.GetWorkflowExecution":       1,
-		"imagebuilder.ListWorkflowStepExecutions": 2,
-	}
-	stats := srv.Stats()
-	for op, n := range want {
-		if stats[op] != n {
-			t.Errorf("stats[%s] = %d, want %d", op, stats[op], n)
-		}
-	}
+	faultTest{
+		throttled: faultOp{"imagebuilder.ListWorkflowExecutions", func() error { return errOf(c.ListWorkflowExecutions(ctx(t), listIn)) }},
+		spared: faultOp{"imagebuilder.GetWorkflowExecution", func() error {
+			return errOf(c.GetWorkflowExecution(ctx(t), &imagebuilder.GetWorkflowExecutionInput{WorkflowExecutionId: id}))
+		}},
+		failing: faultOp{"imagebuilder.ListWorkflowStepExecutions", func() error {
+			return errOf(c.ListWorkflowStepExecutions(ctx(t), &imagebuilder.ListWorkflowStepExecutionsInput{WorkflowExecutionId: id}))
+		}},
+		throttleErr: func(t *testing.T, err error) {
+			wantAPIError[*types.CallRateLimitExceededException](t, err, "CallRateLimitExceededException", 429)
+		},
+		serverErr: func(t *testing.T, err error) {
+			wantAPIError[*types.ServiceException](t, err, "ServiceException", 500)
+		},
+	}.run(t, srv)
 }

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,13 +22,26 @@ import (
 // O(page) with or without the status filter; the admin API's mutations keep
 // both in order.
 
-var iotService = &service{
-	name:        "iot",
-	proto:       restJSON,
-	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
-	serverError: apiError{Status: 500, Code: "InternalFailureException"},
-	statuses:    iotStatuses,
-	active:      []string{iotInProgress, iotQueued},
+// iotSpec is IoT jobs: throttling is ThrottlingException 400, a server
+// fault InternalFailureException 500.
+var iotSpec = &serviceSpec{
+	service: service{
+		name:        "iot",
+		proto:       restJSON,
+		throttle:    apiError{Status: 400, Code: "ThrottlingException"},
+		serverError: apiError{Status: 500, Code: "InternalFailureException"},
+		ops: []operation{
+			{"ListJobExecutionsForJob", "GET /jobs/{jobId}/things", listJobExecutionsForJob},
+			{"DescribeJob", "GET /jobs/{jobId}", describeJob},
+			{"DescribeJobExecution", "GET /things/{thingName}/jobs/{jobId}", describeJobExecution},
+			{"DescribeThing", "GET /things/{thingName}", describeThing},
+		},
+	},
+	stream:   4,
+	data:     seededBy(seedIoT),
+	list:     listing{op: "ListJobExecutionsForJob", arg: "jobId"},
+	statuses: iotStatuses,
+	active:   []string{iotInProgress, iotQueued},
 }
 
 var (
@@ -37,13 +49,9 @@ var (
 	iotNotFound       = apiError{Status: 404, Code: "ResourceNotFoundException"}
 )
 
-// Page sizes of ListJobExecutionsForJob. AWS documents the range 1-250 but
-// not the default; the emulator uses 10 when maxResults is absent.
-const (
-	iotMinResults     = 1
-	iotMaxResults     = 250
-	iotDefaultResults = 10
-)
+// iotPages are the page sizes (maxResults) of ListJobExecutionsForJob. AWS
+// documents the range 1-250 but not the default; the emulator uses 10.
+var iotPages = pageSizes{min: 1, max: 250, def: 10}
 
 // Job execution statuses (JobExecutionStatus).
 const (
@@ -60,17 +68,18 @@ const (
 // iotStatuses are the valid values of the status filter.
 var iotStatuses = []string{iotQueued, iotInProgress, iotSucceeded, iotFailed, iotTimedOut, iotRejected, iotRemoved, iotCanceled}
 
+// The path labels of the operations.
 var (
-	iotJobIDPattern     = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
-	iotThingNamePattern = regexp.MustCompile(`^[a-zA-Z0-9:_-]{1,128}$`)
+	iotJobID     = newIoTLabel("jobId", "[a-zA-Z0-9_-]", 64)
+	iotThingName = newIoTLabel("thingName", "[a-zA-Z0-9:_-]", 128)
 )
 
-// iotData is one region's IoT jobs, things and job executions.
+// iotData is one region's IoT jobs, things and job executions: its
+// catalog files the jobs by jobId and their executions by
+// iotExecKey(thingName, jobId).
 type iotData struct {
-	jobs   map[string]*iotJob       // by jobId
-	things map[string]*iotThing     // by thingName
-	execs  map[string]*iotExecution // by iotExecKey(thingName, jobId)
-	order  []string                 // jobIds, sorted
+	catalog[*iotJob, *iotExecution]
+	things map[string]*iotThing // by thingName
 }
 
 // iotThing is a registered thing (DescribeThing).
@@ -108,10 +117,7 @@ func (x *iotExecution) sortKey() time.Time {
 // iotListingCmp compares executions in listing order: newest sortKey
 // first, ties by thingArn.
 func iotListingCmp(a, b *iotExecution) int {
-	if c := b.sortKey().Compare(a.sortKey()); c != 0 {
-		return c
-	}
-	return strings.Compare(a.thingArn, b.thingArn)
+	return newestFirst(a.sortKey(), b.sortKey(), a.thingArn, b.thingArn)
 }
 
 // iotJob is a job and its executions in listing order.
@@ -130,6 +136,11 @@ type iotJob struct {
 }
 
 func iotExecKey(thingName, jobID string) string { return thingName + "\x00" + jobID }
+
+func (j *iotJob) key() string               { return j.id }
+func (j *iotJob) listed() []*iotExecution   { return j.execs }
+func (x *iotExecution) key() string         { return iotExecKey(x.thingName, x.jobID) }
+func (x *iotExecution) resourceKey() string { return x.jobID }
 
 // iotJobSpec describes a job to seed.
 type iotJobSpec struct {
@@ -151,7 +162,7 @@ type iotJobSpec struct {
 // 30-120 executions and a small force-canceled job. Jobs are seeded oldest
 // first, so execution numbers grow with time on every thing.
 func seedIoT(r *rand.Rand, region string, primary bool) *iotData {
-	d := &iotData{jobs: map[string]*iotJob{}, things: map[string]*iotThing{}, execs: map[string]*iotExecution{}}
+	d := &iotData{things: map[string]*iotThing{}}
 	var specs []iotJobSpec
 	if primary {
 		sensors := d.seedThings(r, region, "sensor", 1, 650+r.IntN(71))
@@ -178,11 +189,8 @@ func seedIoT(r *rand.Rand, region string, primary bool) *iotData {
 		}
 	}
 	for _, s := range specs {
-		j := d.seedJob(r, region, s)
-		d.jobs[j.id] = j
-		d.order = append(d.order, j.id)
+		d.add(d.seedJob(r, region, s))
 	}
-	sort.Strings(d.order)
 	return d
 }
 
@@ -261,7 +269,7 @@ func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
 	shift := s.end.Sub(seedEpoch)
 	j.createdAt = s.end.Add(-time.Duration(3600_000+r.IntN(48*3600_000)) * time.Millisecond)
 	for i, t := range startTimes(r, len(things)) {
-		x := d.seedExecution(r, j, things[i], t.Add(shift), now, !s.canceledAt.IsZero())
+		x := seedJobExecution(r, j, things[i], t.Add(shift), now, !s.canceledAt.IsZero())
 		j.execs = append(j.execs, x)
 		if !s.continuous {
 			j.targets = append(j.targets, x.thingArn)
@@ -293,10 +301,10 @@ func (d *iotData) seedJob(r *rand.Rand, region string, s iotJobSpec) *iotJob {
 	return j
 }
 
-// seedExecution creates the execution of job j on thing t whose listing time
+// seedJobExecution creates the execution of job j on thing t whose listing time
 // is key. It is still active if it would run past now; in a canceled job
 // an active execution was canceled (force-canceled if it had started).
-func (d *iotData) seedExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now time.Time, canceled bool) *iotExecution {
+func seedJobExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now time.Time, canceled bool) *iotExecution {
 	t.nextExecution++
 	x := &iotExecution{
 		jobID: j.id, thingName: t.Name, thingArn: t.Arn,
@@ -304,7 +312,6 @@ func (d *iotData) seedExecution(r *rand.Rand, j *iotJob, t *iotThing, key, now t
 		queuedAt:        key.Add(-time.Duration(200+r.IntN(600_000)) * time.Millisecond),
 		startedAt:       key,
 	}
-	d.execs[iotExecKey(t.Name, j.id)] = x
 	// A run lasts 30 s to 3 h, and always less than the job's timeout, so an
 	// execution still IN_PROGRESS at now has not timed out.
 	timeout := time.Duration(j.timeoutMinutes) * time.Minute
@@ -391,38 +398,15 @@ func iotArn(region, kind, name string) string {
 	return fmt.Sprintf("arn:aws:iot:%s:%s:%s/%s", region, AccountID, kind, name)
 }
 
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-// resources lists one resource per job: its id and execution count.
-func (d *iotData) resources() []Resource {
-	out := make([]Resource, 0, len(d.order))
-	for _, id := range d.order {
-		out = append(out, Resource{Service: iotService.name, ID: id, Count: len(d.jobs[id].execs)})
-	}
-	return out
-}
-
 // appendExecution adds an execution to the job m.resource as AWS does: a
 // job gets a new execution when a thing joins its target group, so only a
 // CONTINUOUS job that is IN_PROGRESS gets one (any other is refused). The
 // thing is a new one (joinThing) with its first execution number, queued
 // (and, unless QUEUED, started) at m.startAfter the job's newest execution.
 func (d *iotData) appendExecution(m *mutation) (Execution, error) {
-	j, ok := d.jobs[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	j, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	if j.targetSelection != "CONTINUOUS" || j.status != iotInProgress {
 		return Execution{}, fmt.Errorf("iot job %s in %s is a %s %s job: AWS adds executions only to IN_PROGRESS CONTINUOUS jobs, as things join their target groups",
@@ -437,7 +421,7 @@ func (d *iotData) appendExecution(m *mutation) (Execution, error) {
 	at := m.startAfter(newest)
 	x := &iotExecution{jobID: j.id, thingName: t.Name, thingArn: t.Arn, executionNumber: t.nextExecution, queuedAt: at}
 	x.settle(j, m.status, at)
-	d.execs[iotExecKey(t.Name, j.id)] = x
+	d.addEntry(x)
 	j.insert(x)
 	j.refresh(x.lastUpdatedAt)
 	return x.info(m), nil
@@ -469,14 +453,10 @@ func (d *iotData) joinThing(m *mutation, j *iotJob) *iotThing {
 // the job's status follows (refresh). An execution of a CANCELED job can
 // no longer become QUEUED or IN_PROGRESS.
 func (d *iotData) setStatus(m *mutation) (Execution, error) {
-	j, ok := d.jobs[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
-	}
 	name := strings.TrimPrefix(m.id, iotArn(m.region, "thing", ""))
-	x, ok := d.execs[iotExecKey(name, j.id)]
-	if !ok {
-		return Execution{}, m.unknownID()
+	j, x, err := d.execution(m, iotExecKey(name, m.resource))
+	if err != nil {
+		return Execution{}, err
 	}
 	if j.status == iotCanceled && !m.ended() {
 		return Execution{}, fmt.Errorf("iot job %s in %s is CANCELED: its executions can no longer be %s", j.id, m.region, m.status)
@@ -558,23 +538,20 @@ func (x *iotExecution) info(m *mutation) Execution {
 	return out
 }
 
-// registerIoT routes the four IoT operations.
-func (e *Emulator) registerIoT() {
-	e.mux.HandleFunc("GET /jobs/{jobId}/things", e.op(iotService, "ListJobExecutionsForJob", listJobExecutionsForJob))
-	e.mux.HandleFunc("GET /jobs/{jobId}", e.op(iotService, "DescribeJob", describeJob))
-	e.mux.HandleFunc("GET /things/{thingName}/jobs/{jobId}", e.op(iotService, "DescribeJobExecution", describeJobExecution))
-	e.mux.HandleFunc("GET /things/{thingName}", e.op(iotService, "DescribeThing", describeThing))
-}
-
 // Wire shapes (member names as the SDK's deserializers read them).
 type (
-	iotExecutionSummary struct {
-		Status          string     `json:"status"`
+	// iotExecutionProgress are the members that a list entry and
+	// DescribeJobExecution share, in the order of both.
+	iotExecutionProgress struct {
 		QueuedAt        *epochTime `json:"queuedAt,omitempty"`
 		StartedAt       *epochTime `json:"startedAt,omitempty"`
 		LastUpdatedAt   *epochTime `json:"lastUpdatedAt,omitempty"`
 		ExecutionNumber int64      `json:"executionNumber"`
-		RetryAttempt    int32      `json:"retryAttempt"`
+	}
+	iotExecutionSummary struct {
+		Status string `json:"status"`
+		iotExecutionProgress
+		RetryAttempt int32 `json:"retryAttempt"`
 	}
 	iotExecutionSummaryForJob struct {
 		ThingArn            string              `json:"thingArn"`
@@ -588,17 +565,14 @@ type (
 		DetailsMap map[string]string `json:"detailsMap,omitempty"`
 	}
 	iotExecutionDetail struct {
-		JobID                            string           `json:"jobId"`
-		Status                           string           `json:"status"`
-		ForceCanceled                    bool             `json:"forceCanceled"`
-		StatusDetails                    iotStatusDetails `json:"statusDetails"`
-		ThingArn                         string           `json:"thingArn"`
-		QueuedAt                         *epochTime       `json:"queuedAt,omitempty"`
-		StartedAt                        *epochTime       `json:"startedAt,omitempty"`
-		LastUpdatedAt                    *epochTime       `json:"lastUpdatedAt,omitempty"`
-		ExecutionNumber                  int64            `json:"executionNumber"`
-		VersionNumber                    int64            `json:"versionNumber"`
-		ApproximateSecondsBeforeTimedOut *int64           `json:"approximateSecondsBeforeTimedOut,omitempty"`
+		JobID         string           `json:"jobId"`
+		Status        string           `json:"status"`
+		ForceCanceled bool             `json:"forceCanceled"`
+		StatusDetails iotStatusDetails `json:"statusDetails"`
+		ThingArn      string           `json:"thingArn"`
+		iotExecutionProgress
+		VersionNumber                    int64  `json:"versionNumber"`
+		ApproximateSecondsBeforeTimedOut *int64 `json:"approximateSecondsBeforeTimedOut,omitempty"`
 	}
 	iotProcessDetails struct {
 		ProcessingTargets        []string `json:"processingTargets,omitempty"`
@@ -645,6 +619,10 @@ type (
 	}
 )
 
+func (x *iotExecution) progress() iotExecutionProgress {
+	return iotExecutionProgress{ts(x.queuedAt), ts(x.startedAt), ts(x.lastUpdatedAt), x.executionNumber}
+}
+
 // listJobExecutionsForJob serves GET /jobs/{jobId}/things?status&maxResults&nextToken.
 // It returns InvalidRequestException for a maxResults outside 1-250, an
 // unknown status, a malformed jobId, or a token that is malformed, expired
@@ -652,19 +630,15 @@ type (
 // for an unknown job.
 func listJobExecutionsForJob(c *call) (any, error) {
 	q := c.r.URL.Query()
-	size := iotDefaultResults
-	if s := q.Get("maxResults"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < iotMinResults || n > iotMaxResults {
-			return nil, iotInvalidRequest.withMessage("maxResults must be between %d and %d.", iotMinResults, iotMaxResults)
-		}
-		size = n
+	size, ok := iotPages.query(q.Get("maxResults"))
+	if !ok {
+		return nil, iotInvalidRequest.withMessage("maxResults must be between %d and %d.", iotPages.min, iotPages.max)
 	}
 	status := q.Get("status")
 	if status != "" && !slices.Contains(iotStatuses, status) {
 		return nil, iotInvalidRequest.withMessage("Invalid status %q: must be one of %s.", status, strings.Join(iotStatuses, ", "))
 	}
-	j, err := c.iotJob()
+	j, err := iotFind(c, iotJobID, dataOf[*iotData](c).resources, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -672,23 +646,18 @@ func listJobExecutionsForJob(c *call) (any, error) {
 	if status != "" {
 		execs = j.byStatus[status]
 	}
-	binding := fmt.Sprintf("iot.ListJobExecutionsForJob\x00%s\x00%s\x00status=%s", c.region, j.id, status)
-	start, end, next, err := c.paginate(len(execs), q.Get("nextToken"), size, binding, iotInvalidRequest)
+	page, next, err := listPage(c, len(execs), q.Get("nextToken"), size, c.binding(j.id, "status="+status), iotInvalidRequest, func(i int) iotExecutionSummaryForJob {
+		x := execs[i]
+		return iotExecutionSummaryForJob{ThingArn: x.thingArn, JobExecutionSummary: iotExecutionSummary{
+			Status:               x.status,
+			iotExecutionProgress: x.progress(),
+			RetryAttempt:         x.retryAttempt,
+		}}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := iotListOutput{ExecutionSummaries: make([]iotExecutionSummaryForJob, 0, end-start), NextToken: next}
-	for _, x := range execs[start:end] {
-		out.ExecutionSummaries = append(out.ExecutionSummaries, iotExecutionSummaryForJob{ThingArn: x.thingArn, JobExecutionSummary: iotExecutionSummary{
-			Status:          x.status,
-			QueuedAt:        ts(x.queuedAt),
-			StartedAt:       ts(x.startedAt),
-			LastUpdatedAt:   ts(x.lastUpdatedAt),
-			ExecutionNumber: x.executionNumber,
-			RetryAttempt:    x.retryAttempt,
-		}})
-	}
-	return out, nil
+	return iotListOutput{ExecutionSummaries: page, NextToken: next}, nil
 }
 
 // describeJobExecution serves GET /things/{thingName}/jobs/{jobId}?executionNumber.
@@ -696,11 +665,11 @@ func listJobExecutionsForJob(c *call) (any, error) {
 // executionNumber, and ResourceNotFoundException when the thing has no
 // execution of the job (or none with that execution number).
 func describeJobExecution(c *call) (any, error) {
-	name, err := c.iotThingName()
+	name, err := iotThingName.of(c)
 	if err != nil {
 		return nil, err
 	}
-	jobID, err := c.iotJobID()
+	jobID, err := iotJobID.of(c)
 	if err != nil {
 		return nil, err
 	}
@@ -710,21 +679,18 @@ func describeJobExecution(c *call) (any, error) {
 			return nil, iotInvalidRequest.withMessage("Invalid executionNumber %q.", s)
 		}
 	}
-	x, ok := c.w.iot.execs[iotExecKey(name, jobID)]
+	x, ok := dataOf[*iotData](c).entries[iotExecKey(name, jobID)]
 	if !ok || (number >= 0 && number != x.executionNumber) {
 		return nil, iotNotFound.withMessage("Job execution of job %s on thing %s not found.", jobID, name)
 	}
 	out := iotExecutionDetail{
-		JobID:           x.jobID,
-		Status:          x.status,
-		ForceCanceled:   x.forceCanceled,
-		StatusDetails:   iotStatusDetails{DetailsMap: x.details},
-		ThingArn:        x.thingArn,
-		QueuedAt:        ts(x.queuedAt),
-		StartedAt:       ts(x.startedAt),
-		LastUpdatedAt:   ts(x.lastUpdatedAt),
-		ExecutionNumber: x.executionNumber,
-		VersionNumber:   x.versionNumber,
+		JobID:                x.jobID,
+		Status:               x.status,
+		ForceCanceled:        x.forceCanceled,
+		StatusDetails:        iotStatusDetails{DetailsMap: x.details},
+		ThingArn:             x.thingArn,
+		iotExecutionProgress: x.progress(),
+		VersionNumber:        x.versionNumber,
 	}
 	if x.secondsBeforeTimedOut > 0 {
 		out.ApproximateSecondsBeforeTimedOut = &x.secondsBeforeTimedOut
@@ -737,7 +703,7 @@ func describeJobExecution(c *call) (any, error) {
 // InvalidRequestException for a malformed jobId and ResourceNotFoundException
 // for an unknown job.
 func describeJob(c *call) (any, error) {
-	j, err := c.iotJob()
+	j, err := iotFind(c, iotJobID, dataOf[*iotData](c).resources, "Job")
 	if err != nil {
 		return nil, err
 	}
@@ -785,44 +751,47 @@ func describeJob(c *call) (any, error) {
 // InvalidRequestException for a malformed name and ResourceNotFoundException
 // for an unknown thing.
 func describeThing(c *call) (any, error) {
-	name, err := c.iotThingName()
+	t, err := iotFind(c, iotThingName, dataOf[*iotData](c).things, "Thing")
 	if err != nil {
 		return nil, err
-	}
-	t, ok := c.w.iot.things[name]
-	if !ok {
-		return nil, iotNotFound.withMessage("Thing %s cannot be found.", name)
 	}
 	return t, nil
 }
 
-// iotJobID returns the request's valid jobId path label.
-func (c *call) iotJobID() (string, error) {
-	id := c.r.PathValue("jobId")
-	if !iotJobIDPattern.MatchString(id) {
-		return "", iotInvalidRequest.withMessage("Invalid jobId %q: must match [a-zA-Z0-9_-]+ and be 1-64 characters long.", id)
-	}
-	return id, nil
+// iotLabel is a path label of the operations: its name, and the
+// characters (a regexp class) and the most of them that it may have.
+type iotLabel struct {
+	name, chars string
+	max         int
+	re          *regexp.Regexp
 }
 
-// iotJob returns the job named by the request's jobId.
-func (c *call) iotJob() (*iotJob, error) {
-	id, err := c.iotJobID()
+func newIoTLabel(name, chars string, max int) iotLabel {
+	return iotLabel{name: name, chars: chars, max: max, re: regexp.MustCompile("^" + chars + "{1," + strconv.Itoa(max) + "}$")}
+}
+
+// of returns the request's value of the label, or InvalidRequestException
+// when it is malformed.
+func (l iotLabel) of(c *call) (string, error) {
+	v := c.r.PathValue(l.name)
+	if !l.re.MatchString(v) {
+		return "", iotInvalidRequest.withMessage("Invalid %s %q: must match %s+ and be 1-%d characters long.", l.name, v, l.chars, l.max)
+	}
+	return v, nil
+}
+
+// iotFind returns the resource (what: "Job", "Thing") of byName that the
+// request's label names. It returns InvalidRequestException for a
+// malformed name and ResourceNotFoundException for an unknown one.
+func iotFind[T any](c *call, l iotLabel, byName map[string]T, what string) (T, error) {
+	var zero T
+	name, err := l.of(c)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	j, ok := c.w.iot.jobs[id]
+	v, ok := byName[name]
 	if !ok {
-		return nil, iotNotFound.withMessage("Job %s cannot be found.", id)
+		return zero, iotNotFound.withMessage("%s %s cannot be found.", what, name)
 	}
-	return j, nil
-}
-
-// iotThingName returns the request's valid thingName path label.
-func (c *call) iotThingName() (string, error) {
-	name := c.r.PathValue("thingName")
-	if !iotThingNamePattern.MatchString(name) {
-		return "", iotInvalidRequest.withMessage("Invalid thingName %q: must match [a-zA-Z0-9:_-]+ and be 1-128 characters long.", name)
-	}
-	return name, nil
+	return v, nil
 }

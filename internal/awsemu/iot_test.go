@@ -1,7 +1,6 @@
 package awsemu_test
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,8 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
@@ -80,19 +77,6 @@ func thingName(t *testing.T, region, arn string) string {
 		t.Fatalf("thingArn %q does not parse as %s<name>", arn, prefix)
 	}
 	return name
-}
-
-// wantAPIError checks that err is the SDK's typed error T with the code.
-func wantAPIError[T error](t *testing.T, err error, code string) {
-	t.Helper()
-	var typed T
-	if !errors.As(err, &typed) {
-		t.Fatalf("error %v (%T) is not %T", err, err, typed)
-	}
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != code {
-		t.Fatalf("error %v: code is not %s", err, code)
-	}
 }
 
 func TestIoTSeedLayout(t *testing.T) {
@@ -295,7 +279,7 @@ func TestIoTBadTokens(t *testing.T) {
 			_, err := c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{
 				JobId: aws.String(tc.job), NextToken: aws.String(tc.token), Status: tc.status,
 			})
-			wantAPIError[*types.InvalidRequestException](t, err, "InvalidRequestException")
+			wantAPIError[*types.InvalidRequestException](t, err, "InvalidRequestException", 400)
 		})
 	}
 	t.Run("same token still valid", func(t *testing.T) {
@@ -321,7 +305,7 @@ func TestIoTExpiredToken(t *testing.T) {
 	}
 	clk.now = clk.now.Add(2 * time.Minute)
 	_, err := c.ListJobExecutionsForJob(ctx(t), in)
-	wantAPIError[*types.InvalidRequestException](t, err, "InvalidRequestException")
+	wantAPIError[*types.InvalidRequestException](t, err, "InvalidRequestException", 400)
 }
 
 func TestIoTInvalidRequests(t *testing.T) {
@@ -330,8 +314,7 @@ func TestIoTInvalidRequests(t *testing.T) {
 	large := iotLarge(t, srv).ID
 	list := func(job string, size *int32, status types.JobExecutionStatus) func() error {
 		return func() error {
-			_, err := c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String(job), MaxResults: size, Status: status})
-			return err
+			return errOf(c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String(job), MaxResults: size, Status: status}))
 		}
 	}
 	long := strings.Repeat("j", 65)
@@ -349,25 +332,21 @@ func TestIoTInvalidRequests(t *testing.T) {
 		{"jobId with a slash", list("a/b", nil, "")},
 		{"jobId of 65 characters", list(long, nil, "")},
 		{"DescribeJob malformed jobId", func() error {
-			_, err := c.DescribeJob(ctx(t), &iot.DescribeJobInput{JobId: aws.String("job!")})
-			return err
+			return errOf(c.DescribeJob(ctx(t), &iot.DescribeJobInput{JobId: aws.String("job!")}))
 		}},
 		{"DescribeJobExecution malformed jobId", func() error {
-			_, err := c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(long), ThingName: aws.String("sensor-0001")})
-			return err
+			return errOf(c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(long), ThingName: aws.String("sensor-0001")}))
 		}},
 		{"DescribeJobExecution malformed thingName", func() error {
-			_, err := c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String("sensor 1")})
-			return err
+			return errOf(c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String("sensor 1")}))
 		}},
 		{"DescribeThing malformed thingName", func() error {
-			_, err := c.DescribeThing(ctx(t), &iot.DescribeThingInput{ThingName: aws.String("sensor#1")})
-			return err
+			return errOf(c.DescribeThing(ctx(t), &iot.DescribeThingInput{ThingName: aws.String("sensor#1")}))
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			wantAPIError[*types.InvalidRequestException](t, tc.call(), "InvalidRequestException")
+			wantAPIError[*types.InvalidRequestException](t, tc.call(), "InvalidRequestException", 400)
 		})
 	}
 	for _, size := range []int32{1, iotMaxPage} {
@@ -388,38 +367,31 @@ func TestIoTNotFound(t *testing.T) {
 		call func() error
 	}{
 		{"ListJobExecutionsForJob", func() error {
-			_, err := c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String("no-such-job")})
-			return err
+			return errOf(c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String("no-such-job")}))
 		}},
 		{"ListJobExecutionsForJob with a token", func() error {
-			_, err := c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String("no-such-job"), NextToken: aws.String(iotToken(t, c, large, 2, ""))})
-			return err
+			return errOf(c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String("no-such-job"), NextToken: aws.String(iotToken(t, c, large, 2, ""))}))
 		}},
 		{"DescribeJob", func() error {
-			_, err := c.DescribeJob(ctx(t), &iot.DescribeJobInput{JobId: aws.String("no-such-job")})
-			return err
+			return errOf(c.DescribeJob(ctx(t), &iot.DescribeJobInput{JobId: aws.String("no-such-job")}))
 		}},
 		{"DescribeThing", func() error {
-			_, err := c.DescribeThing(ctx(t), &iot.DescribeThingInput{ThingName: aws.String("sensor-9999")})
-			return err
+			return errOf(c.DescribeThing(ctx(t), &iot.DescribeThingInput{ThingName: aws.String("sensor-9999")}))
 		}},
 		{"DescribeJobExecution unknown thing", func() error {
-			_, err := c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String("sensor-9999")})
-			return err
+			return errOf(c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String("sensor-9999")}))
 		}},
 		{"DescribeJobExecution thing not in the job", func() error {
-			_, err := c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String("gateway-0001")})
-			return err
+			return errOf(c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String("gateway-0001")}))
 		}},
 		{"DescribeJobExecution other execution number", func() error {
 			n := aws.ToInt64(first.JobExecutionSummary.ExecutionNumber) + 1
-			_, err := c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String(thing), ExecutionNumber: aws.Int64(n)})
-			return err
+			return errOf(c.DescribeJobExecution(ctx(t), &iot.DescribeJobExecutionInput{JobId: aws.String(large), ThingName: aws.String(thing), ExecutionNumber: aws.Int64(n)}))
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			wantAPIError[*types.ResourceNotFoundException](t, tc.call(), "ResourceNotFoundException")
+			wantAPIError[*types.ResourceNotFoundException](t, tc.call(), "ResourceNotFoundException", 404)
 		})
 	}
 }
@@ -428,47 +400,22 @@ func TestIoTFaults(t *testing.T) {
 	srv, cfg := startEmulator(t, awsemu.Options{})
 	c := iot.NewFromConfig(cfg)
 	large := iotLarge(t, srv).ID
-	list := &iot.ListJobExecutionsForJobInput{JobId: aws.String(large)}
-	describe := &iot.DescribeJobInput{JobId: aws.String(large)}
-
-	if err := srv.SetFaults(awsemu.Faults{ThrottleRate: 1, Operations: []string{"iot.ListJobExecutionsForJob"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		_, err := c.ListJobExecutionsForJob(ctx(t), list)
-		wantAPIError[*types.ThrottlingException](t, err, "ThrottlingException")
-		var re *smithyhttp.ResponseError
-		if !errors.As(err, &re) || re.HTTPStatusCode() != 400 {
-			t.Fatalf("throttling: %v, want HTTP 400", err)
-		}
-	}
-	if _, err := c.DescribeJob(ctx(t), describe); err != nil {
-		t.Fatalf("DescribeJob while List is throttled: %v", err)
-	}
-
-	if err := srv.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"iot.DescribeJob"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		_, err := c.DescribeJob(ctx(t), describe)
-		var re *smithyhttp.ResponseError
-		if !errors.As(err, &re) || re.HTTPStatusCode() != 500 {
-			t.Fatalf("server error: %v, want HTTP 500", err)
-		}
-		var ae smithy.APIError
-		if !errors.As(err, &ae) || ae.ErrorCode() != "InternalFailureException" {
-			t.Fatalf("server error: %v, want InternalFailureException", err)
-		}
-	}
-	if _, err := c.ListJobExecutionsForJob(ctx(t), list); err != nil {
-		t.Fatalf("List while DescribeJob fails: %v", err)
-	}
-
-	stats := srv.Stats()
-	for op, want := range map[string]int64{"iot.ListJobExecutionsForJob": 4, "iot.DescribeJob": 3, "iot.DescribeThing": 0} {
-		if stats[op] != want {
-			t.Errorf("stats[%s] = %d, want %d", op, stats[op], want)
-		}
+	describe := faultOp{"iot.DescribeJob", func() error {
+		return errOf(c.DescribeJob(ctx(t), &iot.DescribeJobInput{JobId: aws.String(large)}))
+	}}
+	faultTest{
+		throttled: faultOp{"iot.ListJobExecutionsForJob", func() error {
+			return errOf(c.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String(large)}))
+		}},
+		spared:  describe,
+		failing: describe,
+		throttleErr: func(t *testing.T, err error) {
+			wantAPIError[*types.ThrottlingException](t, err, "ThrottlingException", 400)
+		},
+		serverErr: func(t *testing.T, err error) { wantCode(t, err, "InternalFailureException", 500) },
+	}.run(t, srv)
+	if n := srv.Stats()["iot.DescribeThing"]; n != 0 {
+		t.Errorf("stats iot.DescribeThing = %d, want 0", n)
 	}
 }
 
@@ -617,13 +564,13 @@ func TestIoTSecondRegion(t *testing.T) {
 		}
 		t.Run(res.ID, func(t *testing.T) {
 			_, err := eu.ListJobExecutionsForJob(ctx(t), &iot.ListJobExecutionsForJobInput{JobId: aws.String(res.ID)})
-			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
 			_, err = eu.DescribeJob(ctx(t), &iot.DescribeJobInput{JobId: aws.String(res.ID)})
-			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
 		})
 	}
 	large := iotFirst(t, clients[awsemu.DefaultRegion], iotLarge(t, srv).ID, types.JobExecutionStatusSucceeded)
 	name := thingName(t, awsemu.DefaultRegion, aws.ToString(large.ThingArn))
 	_, err := eu.DescribeThing(ctx(t), &iot.DescribeThingInput{ThingName: aws.String(name)})
-	wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+	wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
 }

@@ -76,13 +76,28 @@ func (o *LambdaOrder) Set(s string) error {
 	return nil
 }
 
-var lambdaService = &service{
-	name:        "lambda",
-	proto:       restJSON,
-	throttle:    apiError{Status: 429, Code: "TooManyRequestsException", RetryAfter: 1},
-	serverError: apiError{Status: 500, Code: "ServiceException"},
-	statuses:    lambdaStatuses,
-	active:      []string{"RUNNING"},
+// lambdaSpec is Lambda durable functions: throttling is
+// TooManyRequestsException 429 with Retry-After, a server fault
+// ServiceException 500.
+var lambdaSpec = &serviceSpec{
+	service: service{
+		name:        "lambda",
+		proto:       restJSON,
+		throttle:    apiError{Status: 429, Code: "TooManyRequestsException", RetryAfter: 1},
+		serverError: apiError{Status: 500, Code: "ServiceException"},
+		// Go's ServeMux matches the escaped path segment by segment, so the
+		// escaped ARN label (':' '/' '$' percent-encoded by the SDK) stays one
+		// segment and PathValue returns it unescaped.
+		ops: []operation{
+			{"ListDurableExecutionsByFunction", "GET /2025-12-01/functions/{FunctionName}/durable-executions", listDurableExecutions},
+			{"GetDurableExecution", "GET /2025-12-01/durable-executions/{DurableExecutionArn}", getDurableExecution},
+		},
+	},
+	stream:   1,
+	data:     seededBy(seedLambda),
+	list:     listing{op: "ListDurableExecutionsByFunction", arg: "FunctionName"},
+	statuses: lambdaStatuses,
+	active:   []string{"RUNNING"},
 }
 
 var (
@@ -90,13 +105,11 @@ var (
 	lambdaNotFound     = apiError{Status: 404, Code: "ResourceNotFoundException"}
 )
 
-// Page sizes of ListDurableExecutionsByFunction.
-const (
-	lambdaMinItems     = 1
-	lambdaMaxItems     = 1000
-	lambdaDefaultItems = 100
-	lambdaMaxStatuses  = 10 // the model's ExecutionStatusList max length
-)
+// lambdaPages are the page sizes (MaxItems) of ListDurableExecutionsByFunction.
+var lambdaPages = pageSizes{min: 1, max: 1000, def: 100}
+
+// lambdaMaxStatuses is the model's ExecutionStatusList max length.
+const lambdaMaxStatuses = 10
 
 // lambdaStatuses are the ExecutionStatus enum values.
 var lambdaStatuses = []string{"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED"}
@@ -115,10 +128,10 @@ var (
 )
 
 // lambdaData is one region's durable functions and their executions.
+// Its catalog files the functions by name and their executions by durable
+// execution ARN.
 type lambdaData struct {
-	functions  map[string]*durableFunction  // by function name
-	executions map[string]*durableExecution // by durable execution ARN
-	order      []string                     // function names, in seeding order
+	catalog[*durableFunction, *durableExecution]
 }
 
 // durableFunction is a Lambda function with durable execution enabled.
@@ -142,22 +155,17 @@ type durableExecution struct {
 	traceID       string
 }
 
+func (fn *durableFunction) key() string                 { return fn.name }
+func (fn *durableFunction) listed() []*durableExecution { return fn.execs }
+func (x *durableExecution) key() string                 { return x.arn }
+func (x *durableExecution) resourceKey() string         { return x.fn.name }
+
 // functionArn is the qualified ARN of the version that ran the execution.
 func (x *durableExecution) functionArn() string { return x.fn.arn + ":" + x.version }
 
-// before is the listing order: start time, then execution id.
-func (x *durableExecution) before(y *durableExecution) bool {
-	return durableCmp(x, y) < 0
-}
-
 // durableCmp compares executions in the order of durableFunction.execs:
 // oldest first, ties by execution id.
-func durableCmp(x, y *durableExecution) int {
-	if c := x.start.Compare(y.start); c != 0 {
-		return c
-	}
-	return strings.Compare(x.id, y.id)
-}
+func durableCmp(x, y *durableExecution) int { return oldestFirst(x.start, y.start, x.id, y.id) }
 
 // durableConfig is the wire DurableConfig.
 type durableConfig struct {
@@ -201,14 +209,9 @@ func seedLambda(r *rand.Rand, region string, primary bool) *lambdaData {
 			{name: "eu-order-pipeline", count: 30 + r.IntN(91), timeout: 3600},
 		}
 	}
-	d := &lambdaData{functions: map[string]*durableFunction{}, executions: map[string]*durableExecution{}}
+	d := &lambdaData{}
 	for _, s := range specs {
-		fn := seedDurableFunction(r, region, s)
-		d.functions[fn.name] = fn
-		d.order = append(d.order, fn.name)
-		for _, x := range fn.execs {
-			d.executions[x.arn] = x
-		}
+		d.add(seedDurableFunction(r, region, s))
 	}
 	return d
 }
@@ -227,7 +230,7 @@ func seedDurableFunction(r *rand.Rand, region string, s durableFunctionSpec) *du
 	for i, start := range startTimes(r, s.count) {
 		fn.execs = append(fn.execs, seedDurableExecution(r, fn, i, s.count, start))
 	}
-	sort.SliceStable(fn.execs, func(i, j int) bool { return fn.execs[i].before(fn.execs[j]) })
+	slices.SortStableFunc(fn.execs, durableCmp)
 	return fn
 }
 
@@ -310,9 +313,9 @@ func seedDurableFailure(r *rand.Rand) *lambdaErrorObject {
 // Qualifier under both LambdaOrder readings) to the function named
 // m.resource, started at m.startAfter its newest one.
 func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
-	fn := d.functions[m.resource]
-	if fn == nil {
-		return Execution{}, m.unknownResource()
+	fn, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	var newest time.Time
 	if n := len(fn.execs); n > 0 {
@@ -326,23 +329,14 @@ func (d *lambdaData) appendExecution(m *mutation) (Execution, error) {
 	x.traceID = fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=1", x.start.Unix(), hexID(r, 24), hexID(r, 16))
 	x.settle(m.status, m.now)
 	fn.execs = insertSorted(fn.execs, x, durableCmp)
-	d.executions[x.arn] = x
+	d.addEntry(x)
 	return x.info(m), nil
 }
 
 // setStatus changes the status of the execution whose ARN is m.id, which
 // must be one of the function m.resource.
 func (d *lambdaData) setStatus(m *mutation) (Execution, error) {
-	fn := d.functions[m.resource]
-	if fn == nil {
-		return Execution{}, m.unknownResource()
-	}
-	x := d.executions[m.id]
-	if x == nil || x.fn != fn {
-		return Execution{}, m.unknownID()
-	}
-	x.settle(m.status, m.now)
-	return x.info(m), nil
+	return settleEntry(&d.catalog, m)
 }
 
 // settle gives x the status at now, and what GetDurableExecution shows of
@@ -366,27 +360,6 @@ func (x *durableExecution) settle(status string, now time.Time) {
 
 func (x *durableExecution) info(m *mutation) Execution {
 	return m.execution(x.arn, x.status, x.start, x.end)
-}
-
-// resources lists one resource per durable function: its name and number
-// of executions.
-func (d *lambdaData) resources() []Resource {
-	out := make([]Resource, 0, len(d.order))
-	for _, name := range d.order {
-		out = append(out, Resource{Service: lambdaService.name, ID: name, Count: len(d.functions[name].execs)})
-	}
-	return out
-}
-
-// registerLambda routes the durable execution operations. Go's ServeMux
-// matches the escaped path segment by segment, so the escaped ARN label
-// (':' '/' '$' percent-encoded by the SDK) stays one segment and PathValue
-// returns it unescaped.
-func (e *Emulator) registerLambda() {
-	e.mux.HandleFunc("GET /2025-12-01/functions/{FunctionName}/durable-executions",
-		e.op(lambdaService, "ListDurableExecutionsByFunction", listDurableExecutions))
-	e.mux.HandleFunc("GET /2025-12-01/durable-executions/{DurableExecutionArn}",
-		e.op(lambdaService, "GetDurableExecution", getDurableExecution))
 }
 
 // durableExecutionCore is what both operations return of an execution.
@@ -448,32 +421,27 @@ func listDurableExecutions(c *call) (any, error) {
 		return nil, err
 	}
 	view := q.view()
-	start, end, next, err := c.paginate(len(view), q.marker, q.size, q.binding(c.region), lambdaInvalidParam)
-	if err != nil {
-		return nil, err
-	}
-	out := listDurableExecutionsOutput{DurableExecutions: make([]lambdaExecutionSummary, 0, end-start), NextMarker: next}
-	for i := start; i < end; i++ {
+	page, next, err := listPage(c, len(view), q.marker, q.size, q.binding(c), lambdaInvalidParam, func(i int) lambdaExecutionSummary {
 		x := view[len(view)-1-i]
 		if q.oldestFirst {
 			x = view[i]
 		}
-		out.DurableExecutions = append(out.DurableExecutions, lambdaExecutionSummary{x.core(), x.fn.config.KMSKeyArn})
+		return lambdaExecutionSummary{x.core(), x.fn.config.KMSKeyArn}
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return listDurableExecutionsOutput{DurableExecutions: page, NextMarker: next}, nil
 }
 
 // parseDurableListRequest validates the request: the page size first, then the
 // syntax of every parameter, then the function and qualifier.
 func parseDurableListRequest(c *call) (*durableListRequest, error) {
 	query := c.r.URL.Query()
-	q := &durableListRequest{size: lambdaDefaultItems, marker: query.Get("Marker")}
-	if s := query.Get("MaxItems"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < lambdaMinItems || n > lambdaMaxItems {
-			return nil, lambdaInvalidParam.withMessage("MaxItems must be an integer between %d and %d.", lambdaMinItems, lambdaMaxItems)
-		}
-		q.size = n
+	q := &durableListRequest{marker: query.Get("Marker")}
+	var ok bool
+	if q.size, ok = lambdaPages.query(query.Get("MaxItems")); !ok {
+		return nil, lambdaInvalidParam.withMessage("MaxItems must be an integer between %d and %d.", lambdaPages.min, lambdaPages.max)
 	}
 	ref := lambdaFunctionRefRE.FindStringSubmatch(c.r.PathValue("FunctionName"))
 	if ref == nil || len(c.r.PathValue("FunctionName")) > 256 {
@@ -514,7 +482,7 @@ func parseDurableListRequest(c *call) (*durableListRequest, error) {
 	if qualifier == "" && oldestByDefault {
 		qualifier = "$LATEST"
 	}
-	if q.fn, q.version, err = c.w.lambda.resolve(c.region, ref, qualifier); err != nil {
+	if q.fn, q.version, err = dataOf[*lambdaData](c).resolve(c.region, ref, qualifier); err != nil {
 		return nil, err
 	}
 	return q, nil
@@ -559,7 +527,7 @@ func lambdaQueryTime(query url.Values, key string) (time.Time, error) {
 // and the version that qualifier (a version or an alias; "" for every
 // version) designates.
 func (d *lambdaData) resolve(region string, ref []string, qualifier string) (*durableFunction, string, error) {
-	fn := d.functions[ref[3]]
+	fn := d.resources[ref[3]]
 	if fn == nil || (ref[1] != "" && ref[1] != region) || (ref[2] != "" && ref[2] != AccountID) {
 		return nil, "", lambdaNotFound.withMessage("Function not found: arn:aws:lambda:%s:%s:function:%s", region, AccountID, ref[3])
 	}
@@ -603,16 +571,15 @@ func (q *durableListRequest) view() []*durableExecution {
 
 // binding names the listing for its markers: operation, region, function,
 // every filter and the order, but not the page size.
-func (q *durableListRequest) binding(region string) string {
-	return strings.Join([]string{
-		"lambda.ListDurableExecutionsByFunction", region, q.fn.arn,
-		"version=" + q.version,
-		"name=" + q.name,
-		"statuses=" + strings.Join(q.statuses, ","),
-		"after=" + lambdaBound(q.after),
-		"before=" + lambdaBound(q.before),
-		"oldestFirst=" + strconv.FormatBool(q.oldestFirst),
-	}, "\x00")
+func (q *durableListRequest) binding(c *call) string {
+	return c.binding(q.fn.arn,
+		"version="+q.version,
+		"name="+q.name,
+		"statuses="+strings.Join(q.statuses, ","),
+		"after="+lambdaBound(q.after),
+		"before="+lambdaBound(q.before),
+		"oldestFirst="+strconv.FormatBool(q.oldestFirst),
+	)
 }
 
 func lambdaBound(t time.Time) string {
@@ -656,7 +623,7 @@ func getDurableExecution(c *call) (any, error) {
 	default:
 		return nil, lambdaInvalidParam.withMessage("IncludeExecutionData must be true or false.")
 	}
-	x := c.w.lambda.executions[arn]
+	x := dataOf[*lambdaData](c).entries[arn]
 	if x == nil {
 		return nil, lambdaNotFound.withMessage("Durable execution not found: %s", arn)
 	}

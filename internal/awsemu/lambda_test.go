@@ -3,7 +3,6 @@ package awsemu_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -14,8 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	smithy "github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
@@ -77,27 +74,6 @@ func lambdaArns(xs []types.Execution) []string {
 func lambdaVersionOf(x types.Execution) string {
 	arn := aws.ToString(x.FunctionArn)
 	return arn[strings.LastIndexByte(arn, ':')+1:]
-}
-
-// lambdaWantError asserts that err is the typed error T with the wire code and
-// HTTP status.
-func lambdaWantError[T error](t *testing.T, err error, code string, status int) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want %s", code)
-	}
-	var typed T
-	if !errors.As(err, &typed) {
-		t.Fatalf("error %v is not a %T", err, typed)
-	}
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != code {
-		t.Fatalf("error %v: code is not %s", err, code)
-	}
-	var re *smithyhttp.ResponseError
-	if !errors.As(err, &re) || re.HTTPStatusCode() != status {
-		t.Fatalf("error %v: HTTP status is not %d", err, status)
-	}
 }
 
 // TestLambdaListWalksEveryFunction walks every seeded function of both
@@ -358,7 +334,7 @@ func TestLambdaMarkers(t *testing.T) {
 			in.Marker, in.MaxItems = aws.String(marker), 10
 			tc.edit(&in)
 			_, err := c.ListDurableExecutionsByFunction(ctx(t), &in)
-			lambdaWantError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
+			wantAPIError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
 		})
 	}
 
@@ -371,7 +347,7 @@ func TestLambdaMarkers(t *testing.T) {
 		}
 		clk.now = clk.now.Add(31 * time.Minute)
 		_, err := c.ListDurableExecutionsByFunction(ctx(t), &in)
-		lambdaWantError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
+		wantAPIError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
 	})
 }
 
@@ -402,7 +378,7 @@ func TestLambdaBadRequests(t *testing.T) {
 	for _, tc := range invalid {
 		t.Run("list/"+tc.name, func(t *testing.T) {
 			_, err := c.ListDurableExecutionsByFunction(ctx(t), &tc.in)
-			lambdaWantError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
+			wantAPIError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
 		})
 	}
 	notFound := []struct {
@@ -419,7 +395,7 @@ func TestLambdaBadRequests(t *testing.T) {
 	for _, tc := range notFound {
 		t.Run("list/"+tc.name, func(t *testing.T) {
 			_, err := c.ListDurableExecutionsByFunction(ctx(t), &tc.in)
-			lambdaWantError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
+			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
 		})
 	}
 	gets := []struct {
@@ -436,9 +412,9 @@ func TestLambdaBadRequests(t *testing.T) {
 		t.Run("get/"+tc.name, func(t *testing.T) {
 			_, err := c.GetDurableExecution(ctx(t), &lambda.GetDurableExecutionInput{DurableExecutionArn: aws.String(tc.arn)})
 			if tc.found {
-				lambdaWantError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
+				wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 404)
 			} else {
-				lambdaWantError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
+				wantAPIError[*types.InvalidParameterValueException](t, err, "InvalidParameterValueException", 400)
 			}
 		})
 	}
@@ -455,37 +431,21 @@ func TestLambdaFaults(t *testing.T) {
 		t.Fatalf("list: %v", err)
 	}
 	getIn := &lambda.GetDurableExecutionInput{DurableExecutionArn: page.DurableExecutions[0].DurableExecutionArn}
-
-	if err := srv.SetFaults(awsemu.Faults{ThrottleRate: 1, Operations: []string{lambdaListOp}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		_, err := c.ListDurableExecutionsByFunction(ctx(t), listIn)
-		lambdaWantError[*types.TooManyRequestsException](t, err, "TooManyRequestsException", 429)
-		var tm *types.TooManyRequestsException
-		if errors.As(err, &tm); aws.ToString(tm.RetryAfterSeconds) != "1" {
-			t.Fatalf("RetryAfterSeconds %q, want 1", aws.ToString(tm.RetryAfterSeconds))
-		}
-	}
-	if _, err := c.GetDurableExecution(ctx(t), getIn); err != nil {
-		t.Fatalf("get while the list is throttled: %v", err)
-	}
-
-	if err := srv.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{lambdaGetOp}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		_, err := c.GetDurableExecution(ctx(t), getIn)
-		lambdaWantError[*types.ServiceException](t, err, "ServiceException", 500)
-	}
-	if _, err := c.ListDurableExecutionsByFunction(ctx(t), listIn); err != nil {
-		t.Fatalf("list while the get fails: %v", err)
-	}
-
-	stats := srv.Stats()
-	if stats[lambdaListOp] != 5 || stats[lambdaGetOp] != 3 {
-		t.Fatalf("stats %s=%d %s=%d, want 5 and 3", lambdaListOp, stats[lambdaListOp], lambdaGetOp, stats[lambdaGetOp])
-	}
+	get := faultOp{lambdaGetOp, func() error { return errOf(c.GetDurableExecution(ctx(t), getIn)) }}
+	faultTest{
+		throttled: faultOp{lambdaListOp, func() error { return errOf(c.ListDurableExecutionsByFunction(ctx(t), listIn)) }},
+		spared:    get,
+		failing:   get,
+		throttleErr: func(t *testing.T, err error) {
+			tm := wantAPIError[*types.TooManyRequestsException](t, err, "TooManyRequestsException", 429)
+			if aws.ToString(tm.RetryAfterSeconds) != "1" {
+				t.Fatalf("RetryAfterSeconds %q, want 1", aws.ToString(tm.RetryAfterSeconds))
+			}
+		},
+		serverErr: func(t *testing.T, err error) {
+			wantAPIError[*types.ServiceException](t, err, "ServiceException", 500)
+		},
+	}.run(t, srv)
 }
 
 // TestLambdaGetAgreesWithList describes a sample of every function's
@@ -621,7 +581,7 @@ func TestLambdaSecondRegion(t *testing.T) {
 	}
 	for _, tc := range calls {
 		t.Run(tc.name, func(t *testing.T) {
-			lambdaWantError[*types.ResourceNotFoundException](t, tc.call(ctx(t)), "ResourceNotFoundException", 404)
+			wantAPIError[*types.ResourceNotFoundException](t, tc.call(ctx(t)), "ResourceNotFoundException", 404)
 		})
 	}
 }

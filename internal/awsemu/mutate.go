@@ -27,37 +27,17 @@ import (
 // each service makes of an append and a status change is documented on its
 // appendExecution and setStatus methods.
 
-// dataServices are the services whose data the manifest lists and the
-// admin API changes, in manifest order.
-var dataServices = []*service{lambdaService, imageBuilderService, sfnService, iotService, transferService}
-
 // executionStore is one service's data in one region. Its mutations run
 // under the region's write lock; resources runs under at least the read
 // lock.
 type executionStore interface {
-	// resources lists the listable resources and their execution counts.
-	resources() []Resource
+	// manifest lists the listable resources and their execution counts
+	// (see catalog.manifest).
+	manifest() []Resource
 	// appendExecution adds an execution of m.status to resource m.resource.
 	appendExecution(m *mutation) (Execution, error)
 	// setStatus gives execution m.id of resource m.resource the status m.status.
 	setStatus(m *mutation) (Execution, error)
-}
-
-// store returns the data of one of dataServices.
-func (w *world) store(svc *service) executionStore {
-	switch svc {
-	case lambdaService:
-		return w.lambda
-	case imageBuilderService:
-		return w.ib
-	case sfnService:
-		return w.sfn
-	case iotService:
-		return w.iot
-	case transferService:
-		return w.xfer
-	}
-	panic("awsemu: no data for service " + svc.name)
 }
 
 // NewExecution asks AppendExecution for an execution.
@@ -111,7 +91,7 @@ type Execution struct {
 
 // mutation is a validated request of the admin API.
 type mutation struct {
-	svc                  *service
+	spec                 *serviceSpec
 	region               string
 	resource, id, status string
 	now                  time.Time  // Options.Now, truncated to the millisecond
@@ -124,13 +104,7 @@ type mutation struct {
 // have, or an execution the service cannot start there (see the services'
 // appendExecution methods).
 func (e *Emulator) AppendExecution(n NewExecution) (Execution, error) {
-	m, w, err := e.mutation(n.Service, n.Region, n.Resource, "", n.Status)
-	if err != nil {
-		return Execution{}, err
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.store(m.svc).appendExecution(m)
+	return e.mutate(n.Service, n.Region, n.Resource, "", n.Status, executionStore.appendExecution)
 }
 
 // SetExecutionStatus changes the status of an execution and returns it. A
@@ -146,28 +120,34 @@ func (e *Emulator) SetExecutionStatus(c StatusChange) (Execution, error) {
 	if c.Status == "" {
 		return Execution{}, fmt.Errorf("status is required")
 	}
-	m, w, err := e.mutation(c.Service, c.Region, c.Resource, c.ID, c.Status)
+	return e.mutate(c.Service, c.Region, c.Resource, c.ID, c.Status, executionStore.setStatus)
+}
+
+// mutate validates a mutation (see mutation) and applies it, do, to the
+// service's data of the region under the region's write lock.
+func (e *Emulator) mutate(service, region, resource, id, status string, do func(executionStore, *mutation) (Execution, error)) (Execution, error) {
+	m, w, err := e.mutation(service, region, resource, id, status)
 	if err != nil {
 		return Execution{}, err
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.store(m.svc).setStatus(m)
+	return do(w.store(m.spec), m)
 }
 
 // mutation validates what every mutation names: the service, a seeded
 // region ("" is DefaultRegion), a resource and a status of the service (""
 // is its default status).
 func (e *Emulator) mutation(name, region, resource, id, status string) (*mutation, *world, error) {
-	i := slices.IndexFunc(dataServices, func(s *service) bool { return s.name == name })
+	i := slices.IndexFunc(services, func(s *serviceSpec) bool { return s.name == name })
 	if i < 0 {
-		names := make([]string, len(dataServices))
-		for j, s := range dataServices {
+		names := make([]string, len(services))
+		for j, s := range services {
 			names[j] = s.name
 		}
 		return nil, nil, fmt.Errorf("unknown service %q: want one of %s", name, strings.Join(names, ", "))
 	}
-	svc := dataServices[i]
+	spec := services[i]
 	if region == "" {
 		region = DefaultRegion
 	}
@@ -179,17 +159,17 @@ func (e *Emulator) mutation(name, region, resource, id, status string) (*mutatio
 		return nil, nil, fmt.Errorf("resource is required")
 	}
 	if status == "" {
-		status = svc.active[0]
+		status = spec.active[0]
 	}
-	if !slices.Contains(svc.statuses, status) {
-		return nil, nil, fmt.Errorf("%s has no status %q: want one of %s", svc.name, status, strings.Join(svc.statuses, ", "))
+	if !slices.Contains(spec.statuses, status) {
+		return nil, nil, fmt.Errorf("%s has no status %q: want one of %s", spec.name, status, strings.Join(spec.statuses, ", "))
 	}
 	now := e.now().UTC().Truncate(time.Millisecond)
-	return &mutation{svc: svc, region: region, resource: resource, id: id, status: status, now: now, rnd: w.rnd}, w, nil
+	return &mutation{spec: spec, region: region, resource: resource, id: id, status: status, now: now, rnd: w.rnd}, w, nil
 }
 
 // ended reports whether the mutation's status is a final one.
-func (m *mutation) ended() bool { return !slices.Contains(m.svc.active, m.status) }
+func (m *mutation) ended() bool { return !slices.Contains(m.spec.active, m.status) }
 
 // startAfter returns the start of an appended execution: now, or 1 ms after
 // newest (the newest execution's start) if now is not later.
@@ -202,18 +182,18 @@ func (m *mutation) startAfter(newest time.Time) time.Time {
 
 // unknownResource is the error for a resource the region does not have.
 func (m *mutation) unknownResource() error {
-	return fmt.Errorf("unknown %s resource %q in %s", m.svc.name, m.resource, m.region)
+	return fmt.Errorf("unknown %s resource %q in %s", m.spec.name, m.resource, m.region)
 }
 
 // unknownID is the error for an execution the resource does not have.
 func (m *mutation) unknownID() error {
-	return fmt.Errorf("%s resource %q in %s has no execution %q", m.svc.name, m.resource, m.region, m.id)
+	return fmt.Errorf("%s resource %q in %s has no execution %q", m.spec.name, m.resource, m.region, m.id)
 }
 
 // execution returns the answer naming execution id, which started at
 // start and, if it has ended, ended at end (the zero time if not).
 func (m *mutation) execution(id, status string, start, end time.Time) Execution {
-	x := Execution{Service: m.svc.name, Region: m.region, Resource: m.resource, ID: id, Status: status, StartedAt: start}
+	x := Execution{Service: m.spec.name, Region: m.region, Resource: m.resource, ID: id, Status: status, StartedAt: start}
 	if !end.IsZero() {
 		x.EndedAt = &end
 	}

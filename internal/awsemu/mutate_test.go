@@ -1,7 +1,6 @@
 package awsemu_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -32,18 +31,8 @@ var mutClock = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 // the raw answer.
 func admin(t testing.TB, srv *awsemu.Server, method, path, body string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, _ = b.ReadFrom(resp.Body)
-	return resp.StatusCode, b.Bytes()
+	resp, raw := send(t, srv, method, path, body)
+	return resp.StatusCode, raw
 }
 
 // mutate sends a mutation through the admin API and returns the execution
@@ -358,7 +347,7 @@ func TestTransferFinishedExecutionsLeave(t *testing.T) {
 					t.Fatalf("answered %+v", x)
 				}
 				_, err := c.DescribeExecution(ctx(t), &transfer.DescribeExecutionInput{WorkflowId: &res.ID, ExecutionId: &id})
-				xferWantError[*xfertypes.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+				wantAPIError[*xfertypes.ResourceNotFoundException](t, err, "ResourceNotFoundException", 400)
 				mutate(t, srv, http.MethodPatch, awsemu.StatusChange{Service: "transfer", Resource: res.ID, ID: id, Status: "IN_PROGRESS"}, http.StatusBadRequest)
 			}
 			var want []string
@@ -373,7 +362,7 @@ func TestTransferFinishedExecutionsLeave(t *testing.T) {
 			}
 			next, err := c.ListExecutions(ctx(t), &transfer.ListExecutionsInput{WorkflowId: &res.ID, NextToken: page.NextToken})
 			if size > len(want) {
-				xferWantError[*xfertypes.InvalidNextTokenException](t, err, "InvalidNextTokenException")
+				wantAPIError[*xfertypes.InvalidNextTokenException](t, err, "InvalidNextTokenException", 400)
 				return
 			}
 			if err != nil || !slices.Equal(xferIDs(next.Executions), want[size:min(size+1000, len(want))]) {

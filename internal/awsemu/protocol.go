@@ -39,8 +39,8 @@ func (p protocol) contentType() string {
 }
 
 // service describes one emulated AWS service: its name in stats, manifest
-// and fault operations, its protocol, and the errors that fault injection
-// answers with.
+// and fault operations, its protocol, the errors that fault injection
+// answers with, and its operations (see Emulator.register).
 type service struct {
 	name        string // "lambda", "imagebuilder", "stepfunctions", "iot", "transfer", "sts"
 	proto       protocol
@@ -49,10 +49,7 @@ type service struct {
 	xmlns       string // XML namespace of Query protocol responses
 	throttle    apiError
 	serverError apiError
-	// statuses are the native statuses of the service's executions, and
-	// active those of executions that have not ended, the default status
-	// of a new one first (the admin API's mutations).
-	statuses, active []string
+	ops         []operation
 }
 
 // apiError is an AWS error as it goes over the wire. The SDKs read the code
@@ -85,6 +82,15 @@ type call struct {
 	svc    *service
 	op     string
 	e      *Emulator
+}
+
+// operation is one operation of a service: its name, the handler that
+// answers it and, for REST-JSON, the ServeMux pattern that routes it (the
+// other protocols route by name).
+type operation struct {
+	name    string
+	pattern string
+	handler opHandler
 }
 
 // opHandler answers one operation: a value to encode as the JSON response
@@ -289,22 +295,36 @@ func (c *call) decode(v any) error {
 	return nil
 }
 
-// registerTarget routes "POST /" requests whose X-Amz-Target is
-// svc.target+"."+name to the operation.
-func (e *Emulator) registerTarget(svc *service, name string, h opHandler) {
-	if e.targets == nil {
-		e.targets = map[string]http.HandlerFunc{}
+// decoded adapts a handler of a JSON request body to opHandler: the body
+// is read into a new In (see call.decode) before h runs. In is the
+// operation's input shape; the decoder's messages name its type, so an
+// anonymous struct keeps them free of Go names.
+func decoded[In any](h func(c *call, in *In) (any, error)) opHandler {
+	return func(c *call) (any, error) {
+		in := new(In)
+		if err := c.decode(in); err != nil {
+			return nil, err
+		}
+		return h(c, in)
 	}
-	e.targets[svc.target+"."+name] = e.op(svc, name, h)
 }
 
-// registerAction routes "POST /" Query protocol requests whose Action is
-// name and whose Version is svc.version to the operation.
-func (e *Emulator) registerAction(svc *service, name string, h opHandler) {
-	if e.actions == nil {
-		e.actions = map[string]http.HandlerFunc{}
+// register routes every operation of svc through op: a REST-JSON one by
+// its pattern, an AWS JSON one ("POST /") by X-Amz-Target
+// <svc.target>.<name>, a Query one ("POST /", form-encoded) by its Action
+// name and Version svc.version.
+func (e *Emulator) register(svc *service) {
+	for _, o := range svc.ops {
+		h := e.op(svc, o.name, o.handler)
+		switch svc.proto {
+		case restJSON:
+			e.mux.HandleFunc(o.pattern, h)
+		case awsJSON10, awsJSON11:
+			e.targets[svc.target+"."+o.name] = h
+		case awsQuery:
+			e.actions[svc.version+"\x00"+o.name] = h
+		}
 	}
-	e.actions[svc.version+"\x00"+name] = e.op(svc, name, h)
 }
 
 // serveRoot dispatches "POST /": a form-encoded body is a Query protocol

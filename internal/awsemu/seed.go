@@ -72,3 +72,27 @@ func hexID(r *rand.Rand, n int) string {
 
 // smallCount returns the size of a "small" resource: 1 to 10 items.
 func smallCount(r *rand.Rand) int { return smallMin + r.IntN(smallMax-smallMin+1) }
+
+// minTime returns the earlier of a and b.
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// maxTime returns the later of a and b.
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// firstTime returns t, or else (when t is zero) otherwise.
+func firstTime(t, otherwise time.Time) time.Time {
+	if t.IsZero() {
+		return otherwise
+	}
+	return t
+}

@@ -25,14 +25,27 @@ import (
 // Map Run is retried by the next iteration (Retry, at most two retries in a
 // row), and the execution fails or is aborted with its last iteration.
 
-var sfnService = &service{
-	name:        "stepfunctions",
-	proto:       awsJSON10,
-	target:      "AWSStepFunctions",
-	throttle:    apiError{Status: 400, Code: "ThrottlingException"},
-	serverError: apiError{Status: 500, Code: "InternalFailure"},
-	statuses:    []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
-	active:      []string{sfnRunning},
+// sfnSpec is Step Functions: throttling is ThrottlingException 400, a
+// server fault InternalFailure 500.
+var sfnSpec = &serviceSpec{
+	service: service{
+		name:        "stepfunctions",
+		proto:       awsJSON10,
+		target:      "AWSStepFunctions",
+		throttle:    apiError{Status: 400, Code: "ThrottlingException"},
+		serverError: apiError{Status: 500, Code: "InternalFailure"},
+		ops: []operation{
+			{name: "ListMapRuns", handler: decoded(sfnListMapRuns)},
+			{name: "DescribeMapRun", handler: decoded(sfnDescribeMapRun)},
+			{name: "DescribeExecution", handler: decoded(sfnDescribeExecution)},
+			{name: "DescribeStateMachine", handler: decoded(sfnDescribeStateMachine)},
+		},
+	},
+	stream:   3,
+	data:     seededBy(seedSFN),
+	list:     listing{op: "ListMapRuns", arg: "executionArn"},
+	statuses: []string{sfnRunning, sfnSucceeded, sfnFailed, sfnAborted},
+	active:   []string{sfnRunning},
 }
 
 // The modeled errors of the four operations (types/errors.go of service/sfn);
@@ -46,11 +59,9 @@ var (
 	sfnNoStateMachine = apiError{Status: 400, Code: "StateMachineDoesNotExist"}
 )
 
-// ListMapRuns page sizes: maxResults 0 (or absent) means the default.
-const (
-	sfnMaxResults     = 1000
-	sfnDefaultResults = 100
-)
+// sfnPages are the page sizes (maxResults) of ListMapRuns: 0 (or absent)
+// asks for none, the default.
+var sfnPages = pageSizes{min: 1, max: 1000, def: 100}
 
 // Status values of executions and Map Runs.
 const (
@@ -60,14 +71,13 @@ const (
 	sfnAborted   = "ABORTED"
 )
 
-// sfnData is one region's Step Functions resources, indexed by ARN. Each
-// execution's Map Runs are sorted in ListMapRuns order at seed time, and
-// kept so by the admin API's mutations.
+// sfnData is one region's Step Functions resources, indexed by ARN: its
+// catalog files the parent executions and their Map Runs, bySMArn the state
+// machines. Each execution's Map Runs are sorted in ListMapRuns order at
+// seed time, and kept so by the admin API's mutations.
 type sfnData struct {
-	executions []*sfnExecution // in seed order, for the manifest
-	byExecArn  map[string]*sfnExecution
-	byMapRun   map[string]*sfnMapRun
-	bySMArn    map[string]*sfnStateMachine
+	catalog[*sfnExecution, *sfnMapRun]
+	bySMArn map[string]*sfnStateMachine
 }
 
 // sfnMapState is the configuration of one Distributed Map state, as its
@@ -118,6 +128,11 @@ type sfnExecution struct {
 	redriveDate            time.Time
 	mapRuns                []*sfnMapRun // newest first, ties by ARN
 }
+
+func (x *sfnExecution) key() string          { return x.arn }
+func (x *sfnExecution) listed() []*sfnMapRun { return x.mapRuns }
+func (mr *sfnMapRun) key() string            { return mr.arn }
+func (mr *sfnMapRun) resourceKey() string    { return mr.exec.arn }
 
 // sfnMapRun is one run of a Distributed Map state in a parent execution.
 type sfnMapRun struct {
@@ -173,7 +188,7 @@ type sfnExecSpec struct {
 // "invoice-export-eu" with a FAILED execution of 1-10 Map Runs and an
 // ABORTED one of 30-120.
 func seedSFN(r *rand.Rand, region string, primary bool) *sfnData {
-	d := &sfnData{byExecArn: map[string]*sfnExecution{}, byMapRun: map[string]*sfnMapRun{}, bySMArn: map[string]*sfnStateMachine{}}
+	d := &sfnData{bySMArn: map[string]*sfnStateMachine{}}
 	var specs []sfnExecSpec
 	if primary {
 		orders := d.addMachine(r, region, "order-fulfillment", "orders-inbox", "ERROR", true,
@@ -356,13 +371,11 @@ func (d *sfnData) addExecution(r *rand.Rand, region string, s sfnExecSpec) {
 			mr.items, mr.children = seedMapRunCounts(r, m, status)
 			mr.encode()
 			x.mapRuns = append(x.mapRuns, mr)
-			d.byMapRun[mr.arn] = mr
 		}
 	}
 	sortMapRuns(x.mapRuns)
 	sfnFinishExecution(r, x, lastStop)
-	d.executions = append(d.executions, x)
-	d.byExecArn[x.arn] = x
+	d.add(x)
 }
 
 // sfnIterationStatus draws the status of a Map Run: before the last
@@ -390,12 +403,7 @@ func sortMapRuns(runs []*sfnMapRun) { slices.SortFunc(runs, mapRunCmp) }
 
 // mapRunCmp compares Map Runs in ListMapRuns order: newest first by start,
 // ties by ARN ascending.
-func mapRunCmp(a, b *sfnMapRun) int {
-	if c := b.start.Compare(a.start); c != 0 {
-		return c
-	}
-	return strings.Compare(a.arn, b.arn)
-}
+func mapRunCmp(a, b *sfnMapRun) int { return newestFirst(a.start, b.start, a.arn, b.arn) }
 
 // sfnMapRunArn is the ARN of a run of Map state m of state machine sm.
 func sfnMapRunArn(region string, sm *sfnStateMachine, m *sfnMapState, runID string) string {
@@ -431,7 +439,7 @@ func (d *sfnData) appendExecution(m *mutation) (Execution, error) {
 	mr := &sfnMapRun{exec: x, state: state, start: m.startAfter(newest), arn: sfnMapRunArn(m.region, x.machine, state, uuid(m.rnd))}
 	mr.settle(m)
 	x.mapRuns = insertSorted(x.mapRuns, mr, mapRunCmp)
-	d.byMapRun[mr.arn] = mr
+	d.addEntry(mr)
 	return mr.info(m), nil
 }
 
@@ -439,13 +447,12 @@ func (d *sfnData) appendExecution(m *mutation) (Execution, error) {
 // must be one of the parent execution m.resource, and that execution must
 // be RUNNING (a finished execution's Map Runs have finished for good).
 func (d *sfnData) setStatus(m *mutation) (Execution, error) {
-	x, err := d.runningExecution(m)
-	if err != nil {
+	if _, err := d.runningExecution(m); err != nil {
 		return Execution{}, err
 	}
-	mr, ok := d.byMapRun[m.id]
-	if !ok || mr.exec != x {
-		return Execution{}, m.unknownID()
+	_, mr, err := d.execution(m, m.id)
+	if err != nil {
+		return Execution{}, err
 	}
 	mr.settle(m)
 	return mr.info(m), nil
@@ -453,10 +460,10 @@ func (d *sfnData) setStatus(m *mutation) (Execution, error) {
 
 // runningExecution returns the parent execution m.resource if it is RUNNING.
 func (d *sfnData) runningExecution(m *mutation) (*sfnExecution, error) {
-	x, ok := d.byExecArn[m.resource]
+	x, err := d.resource(m)
 	switch {
-	case !ok:
-		return nil, m.unknownResource()
+	case err != nil:
+		return nil, err
 	case x.status != sfnRunning:
 		return nil, fmt.Errorf("stepfunctions execution %s in %s is %s: only a RUNNING execution runs Map Runs", x.arn, m.region, x.status)
 	}
@@ -560,71 +567,48 @@ func seedMapRunCounts(r *rand.Rand, m *sfnMapState, status string) (items, child
 // ms is n milliseconds.
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
-// resources lists one resource per parent execution: its ARN, the argument
-// of ListMapRuns, and its number of Map Runs.
-func (d *sfnData) resources() []Resource {
-	out := make([]Resource, 0, len(d.executions))
-	for _, x := range d.executions {
-		out = append(out, Resource{Service: sfnService.name, ID: x.arn, Count: len(x.mapRuns)})
-	}
-	return out
-}
-
-// registerSFN registers the four Step Functions operations.
-func (e *Emulator) registerSFN() {
-	e.registerTarget(sfnService, "ListMapRuns", sfnListMapRuns)
-	e.registerTarget(sfnService, "DescribeMapRun", sfnDescribeMapRun)
-	e.registerTarget(sfnService, "DescribeExecution", sfnDescribeExecution)
-	e.registerTarget(sfnService, "DescribeStateMachine", sfnDescribeStateMachine)
-}
-
 // sfnListMapRuns answers ListMapRuns {executionArn, maxResults, nextToken}
 // with {mapRuns, nextToken}. It returns ValidationException for maxResults
 // outside 0-1000 (0 or absent: 100) or an empty ARN, InvalidArn for an ARN
 // that is not an execution's, ExecutionDoesNotExist for an unknown
 // execution, and InvalidToken for a token that is malformed, expired or of
 // another execution.
-func sfnListMapRuns(c *call) (any, error) {
-	var in struct {
-		ExecutionArn string `json:"executionArn"`
-		MaxResults   int    `json:"maxResults"`
-		NextToken    string `json:"nextToken"`
+func sfnListMapRuns(c *call, in *struct {
+	ExecutionArn string `json:"executionArn"`
+	MaxResults   int    `json:"maxResults"`
+	NextToken    string `json:"nextToken"`
+}) (any, error) {
+	size, ok := sfnPages.size(in.MaxResults, in.MaxResults != 0)
+	if !ok {
+		return nil, sfnValidation.withMessage("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", in.MaxResults, sfnPages.max)
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	if in.MaxResults < 0 || in.MaxResults > sfnMaxResults {
-		return nil, sfnValidation.withMessage("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value between 0 and %d", in.MaxResults, sfnMaxResults)
-	}
-	x, err := sfnLookup(c.w.sfn.byExecArn, "executionArn", in.ExecutionArn, "execution", sfnNoExecution)
+	x, err := sfnExecutions.lookup(c, in.ExecutionArn)
 	if err != nil {
 		return nil, err
 	}
-	size := in.MaxResults
-	if size == 0 {
-		size = sfnDefaultResults
-	}
-	start, end, next, err := c.paginate(len(x.mapRuns), in.NextToken, size, "stepfunctions.ListMapRuns\x00"+c.region+"\x00"+x.arn, sfnInvalidToken)
+	entries, next, err := listPage(c, len(x.mapRuns), in.NextToken, size, c.binding(x.arn), sfnInvalidToken, func(i int) []byte {
+		return x.mapRuns[i].listEntry
+	})
 	if err != nil {
 		return nil, err
 	}
-	return sfnMapRunPage(x.mapRuns[start:end], next), nil
+	return sfnMapRunPage(entries, next), nil
 }
 
 // sfnMapRunPage encodes a ListMapRuns response {mapRuns, nextToken} from
 // the entries encoded at seed time, so a page costs only copying bytes.
 // next is a base64url token (or ""), which needs no JSON escaping.
-func sfnMapRunPage(runs []*sfnMapRun, next string) rawJSON {
+func sfnMapRunPage(entries [][]byte, next string) rawJSON {
 	n := 32 + len(next)
-	for _, m := range runs {
-		n += len(m.listEntry) + 1
+	for _, e := range entries {
+		n += len(e) + 1
 	}
 	b := append(make([]byte, 0, n), `{"mapRuns":[`...)
-	for i, m := range runs {
+	for i, e := range entries {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, m.listEntry...)
+		b = append(b, e...)
 	}
 	b = append(b, ']')
 	if next != "" {
@@ -637,14 +621,10 @@ func sfnMapRunPage(runs []*sfnMapRun, next string) rawJSON {
 // status, configuration, item and child-execution counts and redrive
 // state. It returns InvalidArn for an ARN that is not a Map Run's and
 // ResourceNotFound for an unknown one.
-func sfnDescribeMapRun(c *call) (any, error) {
-	var in struct {
-		MapRunArn string `json:"mapRunArn"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	m, err := sfnLookup(c.w.sfn.byMapRun, "mapRunArn", in.MapRunArn, "mapRun", sfnNoMapRun)
+func sfnDescribeMapRun(c *call, in *struct {
+	MapRunArn string `json:"mapRunArn"`
+}) (any, error) {
+	m, err := sfnMapRuns.lookup(c, in.MapRunArn)
 	if err != nil {
 		return nil, err
 	}
@@ -680,19 +660,11 @@ type sfnDataDetails struct {
 // and output. It returns ValidationException for another includedData,
 // InvalidArn for an ARN that is not an execution's and
 // ExecutionDoesNotExist for an unknown one.
-func sfnDescribeExecution(c *call) (any, error) {
-	var in struct {
-		ExecutionArn string `json:"executionArn"`
-		IncludedData string `json:"includedData"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	metadataOnly, err := sfnMetadataOnly(in.IncludedData)
-	if err != nil {
-		return nil, err
-	}
-	x, err := sfnLookup(c.w.sfn.byExecArn, "executionArn", in.ExecutionArn, "execution", sfnNoExecution)
+func sfnDescribeExecution(c *call, in *struct {
+	ExecutionArn string `json:"executionArn"`
+	IncludedData string `json:"includedData"`
+}) (any, error) {
+	x, metadataOnly, err := sfnDescribe(c, sfnExecutions, in.ExecutionArn, in.IncludedData)
 	if err != nil {
 		return nil, err
 	}
@@ -744,19 +716,11 @@ func sfnDescribeExecution(c *call) (any, error) {
 // definition "{}". It returns ValidationException for another includedData,
 // InvalidArn for an ARN that is not a state machine's and
 // StateMachineDoesNotExist for an unknown one.
-func sfnDescribeStateMachine(c *call) (any, error) {
-	var in struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		IncludedData    string `json:"includedData"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	metadataOnly, err := sfnMetadataOnly(in.IncludedData)
-	if err != nil {
-		return nil, err
-	}
-	sm, err := sfnLookup(c.w.sfn.bySMArn, "stateMachineArn", in.StateMachineArn, "stateMachine", sfnNoStateMachine)
+func sfnDescribeStateMachine(c *call, in *struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	IncludedData    string `json:"includedData"`
+}) (any, error) {
+	sm, metadataOnly, err := sfnDescribe(c, sfnStateMachines, in.StateMachineArn, in.IncludedData)
 	if err != nil {
 		return nil, err
 	}
@@ -796,40 +760,67 @@ func sfnDescribeStateMachine(c *call) (any, error) {
 	}, nil
 }
 
-// sfnMetadataOnly reads includedData: "" or ALL_DATA is false, METADATA_ONLY
-// true, anything else a ValidationException.
-func sfnMetadataOnly(v string) (bool, error) {
-	switch v {
+// sfnDescribe reads a Describe request {<ARN member>, includedData}: it
+// returns the resource of kind k that arn names and whether includedData
+// is METADATA_ONLY ("" and ALL_DATA are not). It returns
+// ValidationException for another includedData, then the errors of
+// sfnKind.lookup.
+func sfnDescribe[T any](c *call, k sfnKind[T], arn, includedData string) (v T, metadataOnly bool, err error) {
+	switch includedData {
 	case "", "ALL_DATA":
-		return false, nil
 	case "METADATA_ONLY":
-		return true, nil
+		metadataOnly = true
+	default:
+		return v, false, sfnValidation.withMessage("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", includedData)
 	}
-	return false, sfnValidation.withMessage("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", v)
+	v, err = k.lookup(c, arn)
+	return v, metadataOnly, err
 }
 
-// sfnLookup finds the resource of kind ("stateMachine", "execution" or
-// "mapRun") named by arn, the request member named member. It returns
-// ValidationException for an ARN outside the 1-256 characters of the
-// model, InvalidArn for one that is malformed or names another kind of
-// resource, and missing (the operation's not-found error) for one that is
+// sfnKind is a kind of Step Functions resource that requests name by ARN.
+type sfnKind[T any] struct {
+	arnType string // the resource type of its ARNs
+	member  string // the request member that carries its ARN
+	name    string // its name in error messages
+	missing apiError
+	index   func(*sfnData) map[string]T // the region's resources of the kind, by ARN
+}
+
+// The kinds of resources, each with the error that the operations answer
+// for an ARN of the kind that names none.
+var (
+	sfnExecutions = sfnKind[*sfnExecution]{
+		arnType: "execution", member: "executionArn", name: "Execution", missing: sfnNoExecution,
+		index: func(d *sfnData) map[string]*sfnExecution { return d.resources },
+	}
+	sfnMapRuns = sfnKind[*sfnMapRun]{
+		arnType: "mapRun", member: "mapRunArn", name: "Map Run", missing: sfnNoMapRun,
+		index: func(d *sfnData) map[string]*sfnMapRun { return d.entries },
+	}
+	sfnStateMachines = sfnKind[*sfnStateMachine]{
+		arnType: "stateMachine", member: "stateMachineArn", name: "State Machine", missing: sfnNoStateMachine,
+		index: func(d *sfnData) map[string]*sfnStateMachine { return d.bySMArn },
+	}
+)
+
+// lookup finds the resource of the kind that arn names in the call's
+// region. It returns ValidationException for an ARN outside the 1-256
+// characters of the model, InvalidArn for one that is malformed or names
+// another kind of resource, and the kind's missing error for one that is
 // not in the region's data.
-func sfnLookup[T any](byArn map[string]T, member, arn, kind string, missing apiError) (T, error) {
+func (k sfnKind[T]) lookup(c *call, arn string) (T, error) {
 	var zero T
 	if arn == "" || len(arn) > 256 {
-		return zero, sfnValidation.withMessage("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 1 and 256", arn, member)
+		return zero, sfnValidation.withMessage("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length between 1 and 256", arn, k.member)
 	}
-	if v, ok := byArn[arn]; ok {
+	if v, ok := k.index(dataOf[*sfnData](c))[arn]; ok {
 		return v, nil
 	}
-	if err := sfnCheckArn(arn, kind); err != nil {
+	if err := sfnCheckArn(arn, k.arnType); err != nil {
 		return zero, err
 	}
-	return zero, missing.withMessage("%s Does Not Exist: '%s'", sfnKindNames[kind], arn)
+	return zero, k.missing.withMessage("%s Does Not Exist: '%s'", k.name, arn)
 }
-
-// sfnKindNames are the resource kinds as error messages name them.
-var sfnKindNames = map[string]string{"stateMachine": "State Machine", "execution": "Execution", "mapRun": "Map Run"}
 
 // sfnCheckArn returns InvalidArn unless arn is a well-formed Step Functions
 // ARN of the given kind: arn:aws:states:<region>:<12-digit

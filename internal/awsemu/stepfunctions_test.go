@@ -15,8 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
@@ -58,19 +56,6 @@ func sfnMachineArn(execArn string) string {
 func sfnAs[T error](err error) bool {
 	var target T
 	return errors.As(err, &target)
-}
-
-// sfnWantError fails unless err is an API error with the code and HTTP status.
-func sfnWantError(t *testing.T, err error, code string, status int) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != code {
-		t.Fatalf("error %v: want API error code %s", err, code)
-	}
-	var re *smithyhttp.ResponseError
-	if !errors.As(err, &re) || re.HTTPStatusCode() != status {
-		t.Fatalf("error %v: want HTTP status %d", err, status)
-	}
 }
 
 // sfnWalk lists every Map Run of an execution with the SDK paginator at one
@@ -269,8 +254,7 @@ func TestSFNListMapRunsBadTokens(t *testing.T) {
 		return *out.NextToken
 	}
 	list := func(arn, tok string) error {
-		_, err := client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &arn, NextToken: &tok})
-		return err
+		return errOf(client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &arn, NextToken: &tok}))
 	}
 	largeTok, euTok := token(client, large.ID), token(euClient, eu.ID)
 	if err := list(large.ID, largeTok); err != nil {
@@ -297,7 +281,7 @@ func TestSFNListMapRunsBadTokens(t *testing.T) {
 			if !sfnAs[*types.InvalidToken](err) {
 				t.Fatalf("want *types.InvalidToken, got %v", err)
 			}
-			sfnWantError(t, err, "InvalidToken", 400)
+			wantCode(t, err, "InvalidToken", 400)
 		})
 	}
 	if err := list(large.ID, token(client, large.ID)); err != nil {
@@ -320,7 +304,7 @@ func TestSFNListMapRunsMaxResults(t *testing.T) {
 		t.Run(fmt.Sprint(tc.max), func(t *testing.T) {
 			out, err := client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID, MaxResults: tc.max})
 			if tc.want < 0 {
-				sfnWantError(t, err, "ValidationException", 400)
+				wantCode(t, err, "ValidationException", 400)
 				return
 			}
 			if err != nil || len(out.MapRuns) != tc.want {
@@ -341,20 +325,16 @@ func TestSFNNotFoundAndInvalidArn(t *testing.T) {
 	badAccount := strings.Replace(large.ID, awsemu.AccountID, "1234", 1)
 
 	listRuns := func(arn string) error {
-		_, err := client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &arn})
-		return err
+		return errOf(client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &arn}))
 	}
 	describeRun := func(arn string) error {
-		_, err := client.DescribeMapRun(ctx(t), &sfn.DescribeMapRunInput{MapRunArn: &arn})
-		return err
+		return errOf(client.DescribeMapRun(ctx(t), &sfn.DescribeMapRunInput{MapRunArn: &arn}))
 	}
 	describeExec := func(arn string) error {
-		_, err := client.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &arn})
-		return err
+		return errOf(client.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &arn}))
 	}
 	describeMachine := func(arn string) error {
-		_, err := client.DescribeStateMachine(ctx(t), &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
-		return err
+		return errOf(client.DescribeStateMachine(ctx(t), &sfn.DescribeStateMachineInput{StateMachineArn: &arn}))
 	}
 	isExecMissing := sfnAs[*types.ExecutionDoesNotExist]
 	isInvalidArn := sfnAs[*types.InvalidArn]
@@ -388,14 +368,14 @@ func TestSFNNotFoundAndInvalidArn(t *testing.T) {
 			if !tc.typed(err) {
 				t.Fatalf("%q: got %v, want typed %s", tc.arn, err, tc.code)
 			}
-			sfnWantError(t, err, tc.code, 400)
+			wantCode(t, err, tc.code, 400)
 		})
 	}
 	t.Run("includedData", func(t *testing.T) {
 		_, err := client.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &large.ID, IncludedData: "EVERYTHING"})
-		sfnWantError(t, err, "ValidationException", 400)
+		wantCode(t, err, "ValidationException", 400)
 		_, err = client.DescribeStateMachine(ctx(t), &sfn.DescribeStateMachineInput{StateMachineArn: &machine, IncludedData: "EVERYTHING"})
-		sfnWantError(t, err, "ValidationException", 400)
+		wantCode(t, err, "ValidationException", 400)
 	})
 }
 
@@ -403,51 +383,37 @@ func TestSFNFaults(t *testing.T) {
 	srv, _ := startEmulator(t, awsemu.Options{})
 	client := sfnClient(srv, awsemu.DefaultRegion)
 	large := sfnLargest(t, srv, awsemu.DefaultRegion)
-	list := func() error {
-		_, err := client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID})
-		return err
-	}
-	describe := func() error {
-		_, err := client.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &large.ID})
-		return err
-	}
-	if err := srv.SetFaults(awsemu.Faults{ThrottleRate: 1, Operations: []string{"stepfunctions.ListMapRuns"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		sfnWantError(t, list(), "ThrottlingException", 400)
-	}
-	if err := describe(); err != nil {
-		t.Fatalf("DescribeExecution under ListMapRuns throttling: %v", err)
-	}
-	if err := srv.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"stepfunctions.DescribeExecution"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		sfnWantError(t, describe(), "InternalFailure", 500)
-	}
-	if err := list(); err != nil {
-		t.Fatalf("ListMapRuns after throttling ended: %v", err)
-	}
-	stats := srv.Stats()
-	for op, want := range map[string]int64{"ListMapRuns": 4, "DescribeExecution": 3, "DescribeMapRun": 0} {
-		if got := stats["stepfunctions."+op]; got != want {
-			t.Errorf("stats stepfunctions.%s = %d, want %d", op, got, want)
-		}
+	describe := faultOp{"stepfunctions.DescribeExecution", func() error {
+		return errOf(client.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &large.ID}))
+	}}
+	faultTest{
+		throttled: faultOp{"stepfunctions.ListMapRuns", func() error {
+			return errOf(client.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID}))
+		}},
+		spared:      describe,
+		failing:     describe,
+		throttleErr: func(t *testing.T, err error) { wantCode(t, err, "ThrottlingException", 400) },
+		serverErr:   func(t *testing.T, err error) { wantCode(t, err, "InternalFailure", 500) },
+	}.run(t, srv)
+	if n := srv.Stats()["stepfunctions.DescribeMapRun"]; n != 0 {
+		t.Errorf("stats stepfunctions.DescribeMapRun = %d, want 0", n)
 	}
 }
 
 // sfnTolerated is how many failed items a Map Run tolerates, from its
 // DescribeMapRun thresholds (the smaller of those set, 0 if none).
 func sfnTolerated(d *sfn.DescribeMapRunOutput, items int64) int64 {
-	byPct := int64(float64(d.ToleratedFailurePercentage) / 100 * float64(items))
-	switch {
-	case d.ToleratedFailurePercentage > 0 && d.ToleratedFailureCount > 0:
-		return min(byPct, d.ToleratedFailureCount)
-	case d.ToleratedFailurePercentage > 0:
-		return byPct
+	thresholds := []int64{}
+	if d.ToleratedFailurePercentage > 0 {
+		thresholds = append(thresholds, int64(float64(d.ToleratedFailurePercentage)/100*float64(items)))
 	}
-	return d.ToleratedFailureCount
+	if d.ToleratedFailureCount > 0 {
+		thresholds = append(thresholds, d.ToleratedFailureCount)
+	}
+	if len(thresholds) == 0 {
+		return 0
+	}
+	return slices.Min(thresholds)
 }
 
 // sfnCheckCounts checks that a Map Run's counts add up and agree with its
@@ -664,28 +630,22 @@ func TestSFNSecondRegion(t *testing.T) {
 		code   string
 	}{
 		{"ListMapRuns", euClient, func(c *sfn.Client) error {
-			_, err := c.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID})
-			return err
+			return errOf(c.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID}))
 		}, sfnAs[*types.ExecutionDoesNotExist], "ExecutionDoesNotExist"},
 		{"DescribeExecution", euClient, func(c *sfn.Client) error {
-			_, err := c.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &large.ID})
-			return err
+			return errOf(c.DescribeExecution(ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: &large.ID}))
 		}, sfnAs[*types.ExecutionDoesNotExist], "ExecutionDoesNotExist"},
 		{"DescribeMapRun", euClient, func(c *sfn.Client) error {
-			_, err := c.DescribeMapRun(ctx(t), &sfn.DescribeMapRunInput{MapRunArn: run.MapRunArn})
-			return err
+			return errOf(c.DescribeMapRun(ctx(t), &sfn.DescribeMapRunInput{MapRunArn: run.MapRunArn}))
 		}, sfnAs[*types.ResourceNotFound], "ResourceNotFound"},
 		{"DescribeStateMachine", euClient, func(c *sfn.Client) error {
-			_, err := c.DescribeStateMachine(ctx(t), &sfn.DescribeStateMachineInput{StateMachineArn: &machine})
-			return err
+			return errOf(c.DescribeStateMachine(ctx(t), &sfn.DescribeStateMachineInput{StateMachineArn: &machine}))
 		}, sfnAs[*types.StateMachineDoesNotExist], "StateMachineDoesNotExist"},
 		{"second-region execution in the primary region", primary, func(c *sfn.Client) error {
-			_, err := c.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &eu.ID})
-			return err
+			return errOf(c.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &eu.ID}))
 		}, sfnAs[*types.ExecutionDoesNotExist], "ExecutionDoesNotExist"},
 		{"unseeded region", sfnClient(srv, "ap-south-1"), func(c *sfn.Client) error {
-			_, err := c.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID})
-			return err
+			return errOf(c.ListMapRuns(ctx(t), &sfn.ListMapRunsInput{ExecutionArn: &large.ID}))
 		}, sfnAs[*types.ExecutionDoesNotExist], "ExecutionDoesNotExist"},
 	}
 	for _, tc := range tests {
@@ -694,7 +654,7 @@ func TestSFNSecondRegion(t *testing.T) {
 			if !tc.typed(err) {
 				t.Fatalf("got %v, want typed %s", err, tc.code)
 			}
-			sfnWantError(t, err, tc.code, 400)
+			wantCode(t, err, tc.code, 400)
 		})
 	}
 }

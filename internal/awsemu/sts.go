@@ -25,13 +25,10 @@ var stsService = &service{
 	xmlns:       "https://sts.amazonaws.com/doc/2011-06-15/",
 	throttle:    apiError{Status: 400, Code: "Throttling"},
 	serverError: apiError{Status: 500, Code: "InternalFailure"},
+	ops:         []operation{{name: "GetCallerIdentity", handler: stsGetCallerIdentity}},
 }
 
 var stsMissingAuth = apiError{Status: 403, Code: "MissingAuthenticationToken"}
-
-func (e *Emulator) registerSTS() {
-	e.registerAction(stsService, "GetCallerIdentity", stsGetCallerIdentity)
-}
 
 // stsCallerIdentity is GetCallerIdentityResult, members in the order AWS
 // sends them.

@@ -3,7 +3,6 @@ package awsemu_test
 import (
 	"encoding/xml"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,7 +24,7 @@ func stsClient(srv *awsemu.Server, region string, optFns ...func(*sts.Options)) 
 // and the emulator's request id.
 func stsWantError(t *testing.T, err error, code string, status int) {
 	t.Helper()
-	sfnWantError(t, err, code, status)
+	wantCode(t, err, code, status)
 	var re *awshttp.ResponseError
 	if !errors.As(err, &re) || !strings.HasPrefix(re.ServiceRequestID(), "emu-") {
 		t.Fatalf("error %v: no request id", err)
@@ -129,17 +128,7 @@ func TestSTSWire(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(tc.body))
-			req.Header.Set("Content-Type", tc.contentType)
-			if tc.auth != "" {
-				req.Header.Set("Authorization", tc.auth)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			raw, _ := io.ReadAll(resp.Body)
+			resp, raw := send(t, srv, http.MethodPost, "/", tc.body, "Content-Type", tc.contentType, "Authorization", tc.auth)
 			var got stsWire
 			if err := xml.Unmarshal(raw, &got); err != nil {
 				t.Fatalf("body %q: %v", raw, err)

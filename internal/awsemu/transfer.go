@@ -7,7 +7,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -32,12 +31,10 @@ import (
 // name of every uploaded file.
 const transferStampLayout = "20060102T150405.000Z"
 
-// ListExecutions page sizes. AWS documents the range 1-1000 and no default;
-// the emulator returns whole pages of 1000 when MaxResults is absent.
-const (
-	transferMaxPage     = 1000
-	transferDefaultPage = 1000
-)
+// transferPages are the page sizes (MaxResults) of ListExecutions. AWS
+// documents the range 1-1000 and no default; the emulator returns whole
+// pages of 1000 when MaxResults is absent.
+var transferPages = pageSizes{min: 1, max: 1000, def: 1000}
 
 var (
 	transferWorkflowIDRe  = regexp.MustCompile(`^w-[a-z0-9]{17}$`)
@@ -45,9 +42,10 @@ var (
 )
 
 // transferData is one region's Transfer workflows and their in-progress
-// executions.
+// executions: its catalog files the workflows by WorkflowId and their
+// executions by ExecutionId.
 type transferData struct {
-	workflows map[string]*transferWorkflow
+	catalog[*transferWorkflow, *xferExecution]
 }
 
 // transferWorkflow is a workflow, where its uploads arrive, and its
@@ -58,8 +56,12 @@ type transferWorkflow struct {
 	role       string       // the ExecutionRole of its executions
 	logging    *xferLogging // their LoggingConfiguration
 	executions []*xferExecution
-	byID       map[string]*xferExecution
 }
+
+func (wf *transferWorkflow) key() string              { return wf.desc.WorkflowId }
+func (wf *transferWorkflow) listed() []*xferExecution { return wf.executions }
+func (x *xferExecution) key() string                  { return x.ExecutionId }
+func (x *xferExecution) resourceKey() string          { return x.wf.key() }
 
 // Wire shapes. Member names are Transfer's PascalCase ones.
 
@@ -167,15 +169,13 @@ type xferExecution struct {
 	Status               string               `json:"Status"`
 	Results              *xferResults         `json:"Results"`
 	created              time.Time            // shows only in the file name
+	wf                   *transferWorkflow    // the workflow that runs it
 }
 
 // xferCmp compares executions in ListExecutions order: newest created
 // first, ties by id.
 func xferCmp(a, b *xferExecution) int {
-	if c := b.created.Compare(a.created); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ExecutionId, b.ExecutionId)
+	return newestFirst(a.created, b.created, a.ExecutionId, b.ExecutionId)
 }
 
 // xferListedExecution is a ListedExecution: a subset of the described
@@ -187,19 +187,8 @@ type xferListedExecution struct {
 	Status              string               `json:"Status"`
 }
 
-func (x *xferExecution) listed() xferListedExecution {
+func (x *xferExecution) listEntry() xferListedExecution {
 	return xferListedExecution{x.ExecutionId, x.InitialFileLocation, x.ServiceMetadata, x.Status}
-}
-
-// resources lists every workflow, with the number of executions
-// ListExecutions returns for it.
-func (d *transferData) resources() []Resource {
-	out := make([]Resource, 0, len(d.workflows))
-	for id, wf := range d.workflows {
-		out = append(out, Resource{Service: transferService.name, ID: id, Count: len(wf.executions)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
 }
 
 // Seeding.
@@ -222,11 +211,11 @@ func seedTransfer(r *rand.Rand, region string, primary bool) *transferData {
 	if primary {
 		counts = []int{0, smallCount(r), 2600 + r.IntN(201)}
 	}
-	d := &transferData{workflows: map[string]*transferWorkflow{}}
+	d := &transferData{}
 	for i, n := range counts {
 		wf := seedXferWorkflow(r, seedXferSite(r, region, i%2 == 1))
 		wf.seedExecutions(r, n)
-		d.workflows[wf.desc.WorkflowId] = wf
+		d.add(wf)
 	}
 	return d
 }
@@ -296,7 +285,6 @@ func seedXferWorkflow(r *rand.Rand, s xferSite) *transferWorkflow {
 			LoggingRole:  fmt.Sprintf("arn:aws:iam::%s:role/AWSTransferLoggingAccess", AccountID),
 			LogGroupName: "/aws/transfer/" + s.serverID,
 		},
-		byID: map[string]*xferExecution{},
 	}
 }
 
@@ -333,9 +321,7 @@ func (wf *transferWorkflow) seedExecutions(r *rand.Rand, n int) {
 	created := startTimes(r, n)
 	wf.executions = make([]*xferExecution, n)
 	for i, t := range created {
-		x := wf.seedExecution(r, t)
-		wf.byID[x.ExecutionId] = x
-		wf.executions[n-1-i] = x
+		wf.executions[n-1-i] = wf.seedExecution(r, t)
 	}
 }
 
@@ -372,6 +358,7 @@ func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecuti
 		Status:               "IN_PROGRESS",
 		Results:              &xferResults{},
 		created:              t,
+		wf:                   wf,
 	}
 	if s.efs {
 		name += ".pgp"
@@ -390,9 +377,9 @@ func (wf *transferWorkflow) newExecution(r *rand.Rand, t time.Time) *xferExecuti
 // must be IN_PROGRESS (the default: no step has run) or HANDLING_EXCEPTION
 // (the first step failed).
 func (d *transferData) appendExecution(m *mutation) (Execution, error) {
-	wf, ok := d.workflows[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
+	wf, err := d.resource(m)
+	if err != nil {
+		return Execution{}, err
 	}
 	if m.ended() {
 		return Execution{}, fmt.Errorf("transfer lists only executions in progress: a new execution is IN_PROGRESS or HANDLING_EXCEPTION, not %s", m.status)
@@ -404,7 +391,7 @@ func (d *transferData) appendExecution(m *mutation) (Execution, error) {
 	x := wf.newExecution(m.rnd, m.startAfter(newest))
 	x.settle(wf.desc, m.status)
 	wf.executions = insertSorted(wf.executions, x, xferCmp)
-	wf.byID[x.ExecutionId] = x
+	d.addEntry(x)
 	return x.info(m), nil
 }
 
@@ -413,17 +400,13 @@ func (d *transferData) appendExecution(m *mutation) (Execution, error) {
 // DescribeExecution no longer finds it, as on AWS (and so neither does a
 // later setStatus). The other statuses change its results as settle says.
 func (d *transferData) setStatus(m *mutation) (Execution, error) {
-	wf, ok := d.workflows[m.resource]
-	if !ok {
-		return Execution{}, m.unknownResource()
-	}
-	x, ok := wf.byID[m.id]
-	if !ok {
-		return Execution{}, m.unknownID()
+	wf, x, err := d.execution(m, m.id)
+	if err != nil {
+		return Execution{}, err
 	}
 	if m.ended() {
 		wf.executions = without(wf.executions, x)
-		delete(wf.byID, x.ExecutionId)
+		delete(d.entries, x.ExecutionId)
 		x.Status = m.status
 		return x.info(m), nil
 	}
@@ -492,16 +475,28 @@ func xferOutputs(x *xferExecution, st xferStep) string {
 
 // The API.
 
-var transferService = &service{
-	name:     "transfer",
-	proto:    awsJSON11,
-	target:   "TransferService",
+// transferSpec is Transfer Family: throttling is ThrottlingException 400,
+// a server fault InternalServiceError 500.
+var transferSpec = &serviceSpec{
+	service: service{
+		name:   "transfer",
+		proto:  awsJSON11,
+		target: "TransferService",
+		// ThrottlingException models RetryAfterSeconds as a body member (a
+		// string), not a header.
+		throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
+		serverError: apiError{Status: 500, Code: "InternalServiceError"},
+		ops: []operation{
+			{name: "ListExecutions", handler: decoded(transferListExecutions)},
+			{name: "DescribeExecution", handler: decoded(transferDescribeExecution)},
+			{name: "DescribeWorkflow", handler: decoded(transferDescribeWorkflow)},
+		},
+	},
+	stream:   5,
+	data:     seededBy(seedTransfer),
+	list:     listing{op: "ListExecutions", arg: "WorkflowId"},
 	statuses: []string{"IN_PROGRESS", "HANDLING_EXCEPTION", "COMPLETED", "EXCEPTION"},
 	active:   []string{"IN_PROGRESS", "HANDLING_EXCEPTION"},
-	// ThrottlingException models RetryAfterSeconds as a body member (a
-	// string), not a header.
-	throttle:    apiError{Status: 400, Code: "ThrottlingException", Fields: map[string]string{"RetryAfterSeconds": "1"}},
-	serverError: apiError{Status: 500, Code: "InternalServiceError"},
 }
 
 var (
@@ -517,12 +512,6 @@ func transferNotFound(resourceType, id string) *apiError {
 	return e.withMessage("Unknown %s: %s", strings.ToLower(resourceType), id)
 }
 
-func (e *Emulator) registerTransfer() {
-	e.registerTarget(transferService, "ListExecutions", transferListExecutions)
-	e.registerTarget(transferService, "DescribeExecution", transferDescribeExecution)
-	e.registerTarget(transferService, "DescribeWorkflow", transferDescribeWorkflow)
-}
-
 // workflow returns the workflow id names. It returns InvalidRequestException
 // if id does not match w-[a-z0-9]{17}, and ResourceNotFoundException if the
 // region has no such workflow.
@@ -530,7 +519,7 @@ func (d *transferData) workflow(id string) (*transferWorkflow, error) {
 	if !transferWorkflowIDRe.MatchString(id) {
 		return nil, transferInvalidRequest.withMessage("WorkflowId %q does not match pattern w-([a-z0-9]{17})", id)
 	}
-	wf, ok := d.workflows[id]
+	wf, ok := d.resources[id]
 	if !ok {
 		return nil, transferNotFound("Workflow", id)
 	}
@@ -542,34 +531,26 @@ func (d *transferData) workflow(id string) (*transferWorkflow, error) {
 // time. It returns InvalidRequestException for MaxResults out of range,
 // InvalidNextTokenException for a token that is malformed, expired or of
 // another workflow, and the errors of transferData.workflow.
-func transferListExecutions(c *call) (any, error) {
-	var in struct {
-		WorkflowId string `json:"WorkflowId"`
-		MaxResults *int64 `json:"MaxResults"`
-		NextToken  string `json:"NextToken"`
+func transferListExecutions(c *call, in *struct {
+	WorkflowId string `json:"WorkflowId"`
+	MaxResults *int64 `json:"MaxResults"`
+	NextToken  string `json:"NextToken"`
+}) (any, error) {
+	size, ok := pageSize(transferPages, in.MaxResults)
+	if !ok {
+		return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferPages.max)
 	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	size := transferDefaultPage
-	if in.MaxResults != nil {
-		if *in.MaxResults < 1 || *in.MaxResults > transferMaxPage {
-			return nil, transferInvalidRequest.withMessage("MaxResults %d is outside the range 1-%d", *in.MaxResults, transferMaxPage)
-		}
-		size = int(*in.MaxResults)
-	}
-	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	wf, err := dataOf[*transferData](c).workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}
+	// Transfer's tokens bind with '|', not the NUL of call.binding.
 	binding := "transfer.ListExecutions|" + c.region + "|" + in.WorkflowId
-	start, end, next, err := c.paginate(len(wf.executions), in.NextToken, size, binding, transferBadToken)
+	page, next, err := listPage(c, len(wf.executions), in.NextToken, size, binding, transferBadToken, func(i int) xferListedExecution {
+		return wf.executions[i].listEntry()
+	})
 	if err != nil {
 		return nil, err
-	}
-	page := make([]xferListedExecution, 0, end-start)
-	for _, x := range wf.executions[start:end] {
-		page = append(page, x.listed())
 	}
 	return struct {
 		WorkflowId string                `json:"WorkflowId"`
@@ -582,23 +563,20 @@ func transferListExecutions(c *call) (any, error) {
 // execution of the workflow. It returns InvalidRequestException for a
 // malformed execution id, ResourceNotFoundException for an execution the
 // workflow has not in progress, and the errors of transferData.workflow.
-func transferDescribeExecution(c *call) (any, error) {
-	var in struct {
-		WorkflowId  string `json:"WorkflowId"`
-		ExecutionId string `json:"ExecutionId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func transferDescribeExecution(c *call, in *struct {
+	WorkflowId  string `json:"WorkflowId"`
+	ExecutionId string `json:"ExecutionId"`
+}) (any, error) {
 	if !transferExecutionIDRe.MatchString(in.ExecutionId) {
 		return nil, transferInvalidRequest.withMessage("ExecutionId %q is not a UUID", in.ExecutionId)
 	}
-	wf, err := c.w.xfer.workflow(in.WorkflowId)
+	d := dataOf[*transferData](c)
+	wf, err := d.workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}
-	x, ok := wf.byID[in.ExecutionId]
-	if !ok {
+	x, ok := d.entries[in.ExecutionId]
+	if !ok || x.wf != wf {
 		return nil, transferNotFound("Execution", in.ExecutionId)
 	}
 	return struct {
@@ -609,14 +587,10 @@ func transferDescribeExecution(c *call) (any, error) {
 
 // transferDescribeWorkflow answers DescribeWorkflow, with the errors of
 // transferData.workflow.
-func transferDescribeWorkflow(c *call) (any, error) {
-	var in struct {
-		WorkflowId string `json:"WorkflowId"`
-	}
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	wf, err := c.w.xfer.workflow(in.WorkflowId)
+func transferDescribeWorkflow(c *call, in *struct {
+	WorkflowId string `json:"WorkflowId"`
+}) (any, error) {
+	wf, err := dataOf[*transferData](c).workflow(in.WorkflowId)
 	if err != nil {
 		return nil, err
 	}

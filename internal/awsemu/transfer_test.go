@@ -2,8 +2,6 @@ package awsemu_test
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"path"
 	"reflect"
@@ -17,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/transfer"
 	"github.com/aws/aws-sdk-go-v2/service/transfer/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
@@ -107,21 +104,6 @@ func xferCreated(t *testing.T, loc *types.FileLocation) time.Time {
 		t.Fatalf("file %q does not start with its creation time: %v", p, err)
 	}
 	return created
-}
-
-// xferWantError checks that err is the SDK's typed error T with the given
-// error code, and returns it.
-func xferWantError[T error](t *testing.T, err error, code string) T {
-	t.Helper()
-	var typed T
-	if !errors.As(err, &typed) {
-		t.Fatalf("error %v (%T), want %T", err, err, typed)
-	}
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != code {
-		t.Fatalf("error %v: code is not %s", err, code)
-	}
-	return typed
 }
 
 func TestTransferSeedLayout(t *testing.T) {
@@ -234,7 +216,7 @@ func TestTransferListExecutionsBadToken(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk.now = clk.now.Add(tc.advance)
 			_, err := list(tc.workflowID, aws.String(tc.token))
-			xferWantError[*types.InvalidNextTokenException](t, err, "InvalidNextTokenException")
+			wantAPIError[*types.InvalidNextTokenException](t, err, "InvalidNextTokenException", 400)
 		})
 	}
 }
@@ -261,7 +243,7 @@ func TestTransferListExecutionsPageSize(t *testing.T) {
 		case tc.ok && err != nil:
 			t.Errorf("MaxResults %d: %v", tc.size, err)
 		case !tc.ok:
-			xferWantError[*types.InvalidRequestException](t, err, "InvalidRequestException")
+			wantAPIError[*types.InvalidRequestException](t, err, "InvalidRequestException", 400)
 		}
 	}
 }
@@ -279,16 +261,13 @@ func TestTransferNotFoundAndMalformed(t *testing.T) {
 	const unknownWF, unknownExec = "w-00000000000000000", "00000000-0000-4000-8000-000000000000"
 
 	list := func(wf, _ string) error {
-		_, err := c.ListExecutions(ctx(t), &transfer.ListExecutionsInput{WorkflowId: aws.String(wf)})
-		return err
+		return errOf(c.ListExecutions(ctx(t), &transfer.ListExecutionsInput{WorkflowId: aws.String(wf)}))
 	}
 	describeWF := func(wf, _ string) error {
-		_, err := c.DescribeWorkflow(ctx(t), &transfer.DescribeWorkflowInput{WorkflowId: aws.String(wf)})
-		return err
+		return errOf(c.DescribeWorkflow(ctx(t), &transfer.DescribeWorkflowInput{WorkflowId: aws.String(wf)}))
 	}
 	describeExec := func(wf, exec string) error {
-		_, err := c.DescribeExecution(ctx(t), &transfer.DescribeExecutionInput{WorkflowId: aws.String(wf), ExecutionId: aws.String(exec)})
-		return err
+		return errOf(c.DescribeExecution(ctx(t), &transfer.DescribeExecutionInput{WorkflowId: aws.String(wf), ExecutionId: aws.String(exec)}))
 	}
 	tests := []struct {
 		name            string
@@ -312,10 +291,10 @@ func TestTransferNotFoundAndMalformed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call(tc.wf, tc.exec)
 			if tc.rtype == "" {
-				xferWantError[*types.InvalidRequestException](t, err, "InvalidRequestException")
+				wantAPIError[*types.InvalidRequestException](t, err, "InvalidRequestException", 400)
 				return
 			}
-			nf := xferWantError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+			nf := wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 400)
 			if aws.ToString(nf.Resource) != tc.resource || aws.ToString(nf.ResourceType) != tc.rtype {
 				t.Errorf("Resource %q ResourceType %q, want %q %q", aws.ToString(nf.Resource), aws.ToString(nf.ResourceType), tc.resource, tc.rtype)
 			}
@@ -327,72 +306,37 @@ func TestTransferFaults(t *testing.T) {
 	srv, _ := startEmulator(t, awsemu.Options{})
 	c := xferClient(srv, awsemu.DefaultRegion)
 	small := xferResource(t, srv, awsemu.DefaultRegion, xferSmall)
-	list := func() error {
-		_, err := c.ListExecutions(ctx(t), &transfer.ListExecutionsInput{WorkflowId: aws.String(small.ID)})
-		return err
-	}
-	describe := func() error {
-		_, err := c.DescribeWorkflow(ctx(t), &transfer.DescribeWorkflowInput{WorkflowId: aws.String(small.ID)})
-		return err
-	}
-	status := func(err error) int {
-		var re *smithyhttp.ResponseError
-		if !errors.As(err, &re) {
-			t.Fatalf("error %v carries no HTTP response", err)
-		}
-		return re.HTTPStatusCode()
+	describe := faultOp{"transfer.DescribeWorkflow", func() error {
+		return errOf(c.DescribeWorkflow(ctx(t), &transfer.DescribeWorkflowInput{WorkflowId: aws.String(small.ID)}))
+	}}
+	faultTest{
+		throttled: faultOp{"transfer.ListExecutions", func() error {
+			return errOf(c.ListExecutions(ctx(t), &transfer.ListExecutionsInput{WorkflowId: aws.String(small.ID)}))
+		}},
+		spared:  describe,
+		failing: describe,
+		// ListExecutions does not model ThrottlingException: the SDK gives a
+		// generic API error with its code, which its retryer retries.
+		throttleErr: func(t *testing.T, err error) {
+			wantAPIError[*smithy.GenericAPIError](t, err, "ThrottlingException", 400)
+		},
+		serverErr: func(t *testing.T, err error) {
+			wantAPIError[*types.InternalServiceError](t, err, "InternalServiceError", 500)
+		},
+	}.run(t, srv)
+	if n := srv.Stats()["transfer.DescribeExecution"]; n != 0 {
+		t.Errorf("stats transfer.DescribeExecution = %d, want 0", n)
 	}
 
+	// The throttling error body carries the shape's RetryAfterSeconds member.
 	if err := srv.SetFaults(awsemu.Faults{ThrottleRate: 1, Operations: []string{"transfer.ListExecutions"}}); err != nil {
 		t.Fatal(err)
 	}
-	for range 3 {
-		// ListExecutions does not model ThrottlingException: the SDK gives a
-		// generic API error with its code, which its retryer retries.
-		err := list()
-		xferWantError[*smithy.GenericAPIError](t, err, "ThrottlingException")
-		if got := status(err); got != 400 {
-			t.Errorf("throttling status %d, want 400", got)
-		}
-	}
-	if err := describe(); err != nil {
-		t.Fatalf("DescribeWorkflow under ListExecutions throttling: %v", err)
-	}
-
-	// The error body carries the shape's RetryAfterSeconds member.
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(`{"WorkflowId":"`+small.ID+`"}`))
-	req.Header.Set("X-Amz-Target", "TransferService.ListExecutions")
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_, raw := send(t, srv, http.MethodPost, "/", `{"WorkflowId":"`+small.ID+`"}`,
+		"X-Amz-Target", "TransferService.ListExecutions", "Content-Type", "application/x-amz-json-1.1")
 	var body map[string]string
 	if err := json.Unmarshal(raw, &body); err != nil || body["__type"] != "ThrottlingException" || body["RetryAfterSeconds"] != "1" {
 		t.Errorf("throttling body %s (%v), want __type ThrottlingException and RetryAfterSeconds \"1\"", raw, err)
-	}
-
-	if err := srv.SetFaults(awsemu.Faults{ServerErrorRate: 1, Operations: []string{"transfer.DescribeWorkflow"}}); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		err := describe()
-		xferWantError[*types.InternalServiceError](t, err, "InternalServiceError")
-		if got := status(err); got != 500 {
-			t.Errorf("server error status %d, want 500", got)
-		}
-	}
-	if err := list(); err != nil {
-		t.Fatalf("ListExecutions under DescribeWorkflow server errors: %v", err)
-	}
-
-	stats := srv.Stats()
-	for op, want := range map[string]int64{"transfer.ListExecutions": 5, "transfer.DescribeWorkflow": 3, "transfer.DescribeExecution": 0} {
-		if stats[op] != want {
-			t.Errorf("stats[%s] = %d, want %d", op, stats[op], want)
-		}
 	}
 }
 
@@ -514,15 +458,15 @@ func TestTransferSecondRegion(t *testing.T) {
 		}
 		// The second region's workflows are not in the first.
 		_, err = clients[awsemu.DefaultRegion].DescribeWorkflow(ctx(t), &transfer.DescribeWorkflowInput{WorkflowId: aws.String(res.ID)})
-		xferWantError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+		wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 400)
 	}
 	other := xferClient(srv, "ap-south-1")
 	for name, c := range map[string]*transfer.Client{awsemu.SecondRegion: clients[awsemu.SecondRegion], "unseeded region": other} {
 		t.Run(name, func(t *testing.T) {
 			_, err := c.ListExecutions(ctx(t), &transfer.ListExecutionsInput{WorkflowId: aws.String(primary.ID)})
-			xferWantError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 400)
 			_, err = c.DescribeWorkflow(ctx(t), &transfer.DescribeWorkflowInput{WorkflowId: aws.String(primary.ID)})
-			xferWantError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException")
+			wantAPIError[*types.ResourceNotFoundException](t, err, "ResourceNotFoundException", 400)
 		})
 	}
 }
