@@ -254,6 +254,12 @@ func TestQueryCacheBounded(t *testing.T) {
 		t.Fatalf("cache holds %d bytes in %d entries; the bound is %d", b, gate.Cache().Len(), bound)
 	}
 	before := gate.Cache().Len()
+	// Documents of many short values cost more than their text suggests.
+	fresh := startGateway(t, func(c *Config) { c.QueryCacheBytes, c.MaxTokens = 64 << 20, 100000 })
+	postQuery(t, fresh, fmt.Sprintf("{ nodes(ids: [%s]) { __typename } }", strings.Repeat(`"1" `, 1000)), nil)
+	if got := fresh.gate.Cache().Bytes(); fresh.gate.Cache().Len() != 1 || got < 200*1000 {
+		t.Errorf("a document of 1000 values accounted at %d bytes", got)
+	}
 	for _, q := range []string{"{ nope }", strings.Repeat("{ a ", 20) + strings.Repeat("} ", 20), "{"} { // invalid, too deep, unparsable
 		postQuery(t, m, q+" # distinct", nil)
 	}
@@ -297,14 +303,22 @@ func TestTrustedDocuments(t *testing.T) {
 			}
 		})
 	}
-	bad := filepath.Join(dir, "bad.json")
-	writeFile(t, bad, `{"`+hash+`":"query Other { __typename }"}`)
-	c := baseConfig(t)
-	c.TrustedDocuments = bad
-	mb := &Main{Config: c}
-	if err := mb.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "digest") {
-		_ = mb.Close()
-		t.Fatalf("a manifest whose id is not its text's digest: %v", err)
+	for content, want := range map[string]string{
+		`{"` + hash + `":"query Other { __typename }"}`: "digest",
+		`{"doc-1":"{{{"}`:      "does not run",
+		`{"doc-2":"{ nope }"}`: "does not run",
+	} {
+		bad := filepath.Join(dir, "bad.json")
+		writeFile(t, bad, content)
+		c := baseConfig(t)
+		c.TrustedDocuments = bad
+		mb := &Main{Config: c}
+		if err := mb.Run(t.Context()); err == nil || !strings.Contains(err.Error(), want) {
+			if err == nil {
+				_ = mb.Close()
+			}
+			t.Errorf("manifest %s: %v, want an error with %q", content, err, want)
+		}
 	}
 }
 

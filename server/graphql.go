@@ -42,6 +42,11 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		CacheBytes:    c.QueryCacheBytes,
 	})
 	gate.OnCost = upstream.SetBudget
+	for id, text := range docs.Trusted() {
+		if gerr := gate.Check(text); gerr != nil {
+			return nil, fmt.Errorf("-trusted-documents: document %s does not run here: %s", apperr.Quote(id), gerr.Message)
+		}
+	}
 	m.gate = gate
 	exec := executor.New(schema)
 	exec.SetQueryCache(gate.QueryCache())
