@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -46,6 +47,33 @@ func TestREADMEListsEveryFlag(t *testing.T) {
 	for name := range rows {
 		if _, ok := help[name]; !ok {
 			t.Errorf("README: a row for -%s, which is not a flag", name)
+		}
+	}
+}
+
+// TestREADMEExamplesRun: every GraphQL block of the README runs as written
+// on `go run ./server` (the emulator's default seed), without an error.
+func TestREADMEExamplesRun(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	if len(blocks) < 7 {
+		t.Fatalf("%d GraphQL examples in the README", len(blocks))
+	}
+	defaults, err := ParseFlags(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := startGateway(t, func(c *Config) { c.EmulatorSeed = defaults.EmulatorSeed })
+	for i, b := range blocks {
+		resp := post(t, m, b[1], nil)
+		if len(resp.Errors) > 0 || len(resp.Data) == 0 || string(resp.Data) == "null" {
+			t.Errorf("example %d:\n%s\nerrors %+v", i+1, b[1], resp.Errors)
+		}
+		if strings.Contains(string(resp.Data), `"nodes":[]`) && !strings.Contains(b[1], "QUEUED") {
+			t.Errorf("example %d lists nothing: %.300s", i+1, resp.Data)
 		}
 	}
 }
