@@ -255,7 +255,7 @@ func TestQueryCacheBounded(t *testing.T) {
 	}
 	before := gate.Cache().Len()
 	// Documents of many short values cost more than their text suggests.
-	fresh := startGateway(t, func(c *Config) { c.QueryCacheBytes, c.MaxTokens = 64 << 20, 100000 })
+	fresh := startGateway(t, func(c *Config) { c.QueryCacheBytes, c.MaxTokens = 64<<20, 100000 })
 	postQuery(t, fresh, fmt.Sprintf("{ nodes(ids: [%s]) { __typename } }", strings.Repeat(`"1" `, 1000)), nil)
 	if got := fresh.gate.Cache().Bytes(); fresh.gate.Cache().Len() != 1 || got < 200*1000 {
 		t.Errorf("a document of 1000 values accounted at %d bytes", got)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"os/exec"
 	"reflect"
 	"slices"
@@ -22,21 +21,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// requireChromium returns the path of Debian's chromium. When it is not
-// installed the test is skipped, or fails if EXECGRAPH_REQUIRE_TOOLS is set
-// (CI sets it, so that a missing browser cannot pass as a skip).
+// requireChromium returns the path of Debian's chromium, or ends the test
+// through requireTool when it is not installed.
 func requireChromium(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
-	if err == nil {
-		return path
+	if err != nil {
+		requireTool(t, "Debian's chromium ("+err.Error()+")", "apt-get install -y chromium")
 	}
-	msg := "chromium not found (" + err.Error() + "): install it with apt-get install -y chromium"
-	if os.Getenv("EXECGRAPH_REQUIRE_TOOLS") != "" {
-		t.Fatal(msg + " (EXECGRAPH_REQUIRE_TOOLS is set)")
-	}
-	t.Skip(msg)
-	return ""
+	return path
 }
 
 // explorerArgMismatch is the one console error the page may log: the
