@@ -129,7 +129,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 
 	fs.BoolVar(&c.Prefetch, "prefetch", true, "while a client walks a listing (a request with after), fetch the next upstream page in the background")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "host:port to serve Prometheus /metrics on, without authentication (default: /metrics on -addr, authenticated like /graphql)")
-	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "host:port to serve Go's profiler (/debug/pprof/) on (default: off)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "loopback host:port to serve Go's profiler (/debug/pprof/) on, without authentication (default: off)")
 	fs.StringVar(&c.LogFormat, "log-format", "text", `"text" or "json"`)
 	fs.StringVar(&c.LogLevel, "log-level", "info", `"debug", "info", "warn" or "error"`)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
@@ -184,6 +184,9 @@ func (c *Config) check(introspection string) error {
 				if addr != "" {
 					if err := checkAddr(flagName, addr, "127.0.0.1:9090"); err != nil {
 						return err
+					}
+					if flagName == "-pprof-addr" && !isLoopback(addr) {
+						return fmt.Errorf("-pprof-addr %q: the profiler has no authentication and shows the process's memory; serve it on a loopback address such as 127.0.0.1:6060 and reach it through an SSH tunnel or kubectl port-forward", addr)
 					}
 				}
 			}

@@ -40,6 +40,7 @@ func TestFlagErrorsSayWhatToType(t *testing.T) {
 		{"region misspelled", []string{"-region", "us-est-1"}, nil, []string{"-region", "us-est-1", "-regions"}},
 		{"region outside -regions", []string{"-region", "eu-west-1", "-regions", "us-east-1"}, nil, []string{"eu-west-1"}},
 		{"malformed -regions", []string{"-regions", "us-east-1,moon"}, nil, []string{"moon"}},
+		{"profiler on a public address", []string{"-pprof-addr", "0.0.0.0:6060"}, nil, []string{"127.0.0.1:6060", "port-forward"}},
 		{"unknown rate-limit operation", []string{"-rate-limits", "stepfunctions.ListMapRun=1/1"}, nil, []string{"stepfunctions.ListMapRuns"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
