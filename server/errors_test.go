@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/awsemu"
+	"github.com/execgraph/execgraph/internal/obs"
 )
 
 // largest returns the service's resource with the most items in the default region.
@@ -192,5 +197,25 @@ func TestUpstreamFaults(t *testing.T) {
 		if n := listCalls(m, s.op); n != 2 {
 			t.Errorf("%+v: %d calls, want 2 (one retry)", tc.faults, n)
 		}
+	}
+}
+
+// TestInternalErrorsCarryTheRequestID: a bug reaches the client as
+// "internal error" coded INTERNAL with the request's id, and its cause goes
+// to the log under the same id, never to the client.
+func TestInternalErrorsCarryTheRequestID(t *testing.T) {
+	logs := captureLogs(t)
+	ctx := obs.With(context.Background(), &obs.Record{ID: "req-42"})
+	for _, cause := range []error{
+		errors.New("nil map in resolver"),
+		&apperr.Error{Code: apperr.Internal, Message: "internal error", Err: errors.New("nil map in resolver")},
+	} {
+		gerr := presentError(ctx, cause)
+		if gerr.Message != "internal error" || gerr.Extensions["code"] != "INTERNAL" || gerr.Extensions["requestId"] != "req-42" {
+			t.Errorf("%v presented as %q %v", cause, gerr.Message, gerr.Extensions)
+		}
+	}
+	if got := logs.String(); strings.Count(got, `"requestId":"req-42"`) != 2 || strings.Count(got, "nil map in resolver") != 2 {
+		t.Errorf("log:\n%s", got)
 	}
 }

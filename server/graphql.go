@@ -17,6 +17,7 @@ import (
 
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/frontdoor"
+	"github.com/execgraph/execgraph/internal/obs"
 	"github.com/execgraph/execgraph/internal/relay"
 	"github.com/execgraph/execgraph/internal/source"
 	"github.com/execgraph/execgraph/internal/transport"
@@ -93,8 +94,8 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		for k, v := range ae.Extra {
 			gerr.Extensions[k] = v
 		}
-		if ae.Code == apperr.Internal && ae.Err != nil {
-			slog.Error("internal error", "path", gerr.Path.String(), "err", ae.Err)
+		if ae.Code == apperr.Internal {
+			internalError(ctx, gerr, ae.Err)
 		}
 	case gerr.Extensions["code"] != nil:
 	case isGQLError(err):
@@ -103,12 +104,24 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		gerr.Extensions["code"] = string(apperr.BadUserInput)
 	default:
-		slog.Error("internal error", "path", gerr.Path.String(), "err", err)
 		gerr.Message = "internal error"
 		gerr.Extensions = map[string]any{"code": string(apperr.Internal)}
+		internalError(ctx, gerr, err)
 	}
 	gerr.Message = clip(gerr.Message)
 	return gerr
+}
+
+// internalError logs a bug's cause with the request id, and gives the client
+// that id (extensions.requestId) to quote, never the cause.
+func internalError(ctx context.Context, gerr *gqlerror.Error, cause error) {
+	id := obs.From(ctx).ID
+	if cause != nil {
+		slog.ErrorContext(ctx, "internal error", "requestId", id, "path", gerr.Path.String(), "err", cause)
+	}
+	if id != "" {
+		gerr.Extensions["requestId"] = id
+	}
 }
 
 // maxMessage bounds an error message: parse and validation errors quote the
