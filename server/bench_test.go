@@ -4,91 +4,292 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/execgraph/execgraph/internal/awsemu"
 )
 
-// BenchmarkWalk compares a whole walk of the largest map-run listing (over
-// 2,500 items) through the gateway with the same walk through the SDK
-// paginator, both against the same emulator, pages of 1000. Each iteration
-// does both walks back to back, so machine noise hits both alike; the
-// "gateway/sdk" metric is the ratio of their total times. It runs with the
-// emulator answering at once, and with 50 ms added to each ListMapRuns call,
-// closer to what AWS takes for a page of 1000.
-//
-//	go test ./server -run '^$' -bench Walk -benchtime 20x
-func BenchmarkWalk(b *testing.B) {
-	m := startGateway(b)
-	for _, latency := range []int{0, 50} {
-		b.Run(fmt.Sprintf("latency=%dms", latency), func(b *testing.B) {
-			if err := m.Emulator.SetFaults(awsemu.Faults{LatencyMs: latency, Operations: []string{"stepfunctions.ListMapRuns"}}); err != nil {
-				b.Fatal(err)
+// The benchmarks compare the gateway with aws-sdk-go-v2 doing the same work
+// against the same emulator, in the same run: each iteration does the SDK's
+// part and the gateway's part back to back, so machine noise hits both
+// alike, and each reports the ratio of their times. BENCHMARKS.md has the
+// commands and the figures.
+
+// walkQuery is a page of map runs with the fields ListMapRuns returns.
+const walkQuery = `query($id: String!, $first: Int!, $after: String) { stepFunctionsMapRuns(executionArn: $id, first: $first, after: $after) {
+	edges { cursor node { id mapRunArn executionArn stateMachineArn startDate stopDate startedAt endedAt } }
+	pageInfo { hasNextPage endCursor } } }`
+
+// walkPage is what a client decodes from a page of walkQuery: all of it,
+// as the SDK decodes all of a ListMapRuns page.
+type walkPage struct {
+	Data struct {
+		StepFunctionsMapRuns struct {
+			Edges []struct {
+				Cursor string
+				Node   struct {
+					ID, MapRunArn, ExecutionArn, StateMachineArn string
+					StartDate, StopDate, StartedAt, EndedAt      *time.Time
+				}
 			}
-			benchWalk(b, m)
+			PageInfo struct {
+				HasNextPage bool
+				EndCursor   *string
+			}
+		}
+	}
+	Errors []gqlError
+}
+
+// gatewayPage asks the gateway for one page of walkQuery.
+func gatewayPage(b *testing.B, m *Main, id string, first int, after *string) walkPage {
+	var page walkPage
+	postInto(b, m, walkQuery, map[string]any{"id": id, "first": first, "after": after}, &page)
+	if len(page.Errors) > 0 {
+		b.Fatalf("errors %+v", page.Errors)
+	}
+	return page
+}
+
+// walkSDK walks ListMapRuns with the SDK's paginator, at most maxPages
+// pages of size items (0: all), calling work after each page; it returns
+// the items seen.
+func walkSDK(b *testing.B, client *sfn.Client, id string, size, maxPages int, work func()) int {
+	n := 0
+	p := sfn.NewListMapRunsPaginator(client, &sfn.ListMapRunsInput{ExecutionArn: &id, MaxResults: int32(size)})
+	for pages := 0; p.HasMorePages() && (maxPages == 0 || pages < maxPages); pages++ {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		n += len(page.MapRuns)
+		work()
+	}
+	return n
+}
+
+// walkGateway is walkSDK through the gateway.
+func walkGateway(b *testing.B, m *Main, id string, size, maxPages int, work func()) int {
+	n := 0
+	var after *string
+	for pages := 0; maxPages == 0 || pages < maxPages; pages++ {
+		page := gatewayPage(b, m, id, size, after).Data.StepFunctionsMapRuns
+		n += len(page.Edges)
+		work()
+		if !page.PageInfo.HasNextPage {
+			break
+		}
+		after = page.PageInfo.EndCursor
+	}
+	return n
+}
+
+// sideBySide runs sdk then gateway once per iteration and reports the
+// milliseconds of each and their ratio.
+func sideBySide(b *testing.B, sdk, gateway func()) {
+	b.Helper()
+	var sdkTime, gwTime time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		sdk()
+		t1 := time.Now()
+		gateway()
+		sdkTime += t1.Sub(t0)
+		gwTime += time.Since(t1)
+	}
+	b.ReportMetric(float64(sdkTime.Microseconds())/float64(b.N)/1000, "sdk-ms/op")
+	b.ReportMetric(float64(gwTime.Microseconds())/float64(b.N)/1000, "gateway-ms/op")
+	b.ReportMetric(float64(gwTime)/float64(sdkTime), "gateway/sdk")
+}
+
+// setLatency adds ms to every emulated call of the operations (all: none
+// named).
+func setLatency(b *testing.B, m *Main, ms int, ops ...string) {
+	b.Helper()
+	if err := m.Emulator.SetFaults(awsemu.Faults{LatencyMs: ms, Operations: ops}); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = m.Emulator.SetFaults(awsemu.Faults{}) })
+}
+
+// benchGateway starts a gateway for a benchmark, with the garbage
+// collector set as the binary sets it.
+func benchGateway(b *testing.B, mutate ...func(*Config)) *Main {
+	b.Helper()
+	restore := tuneGC(func(string) string { return "" })
+	b.Cleanup(restore)
+	return startGateway(b, mutate...)
+}
+
+// BenchmarkWalk: a whole walk of the largest map-run listing (2,734 items)
+// at first: 1000, through the gateway and through the SDK paginator, with
+// the emulator answering at once and with 50 ms added to each ListMapRuns
+// call (closer to what AWS takes for a page of 1000); with and without
+// prefetching.
+//
+//	go test ./server -run '^$' -bench 'Walk$' -benchtime 20x
+func BenchmarkWalk(b *testing.B) {
+	for _, prefetch := range []bool{false, true} {
+		m := benchGateway(b, func(c *Config) { c.Prefetch = prefetch })
+		big := largest(b, m, "stepfunctions")
+		client := sfn.NewFromConfig(m.AWS)
+		for _, latency := range []int{0, 50} {
+			b.Run(fmt.Sprintf("prefetch=%t/latency=%dms", prefetch, latency), func(b *testing.B) {
+				setLatency(b, m, latency, "stepfunctions.ListMapRuns")
+				none := func() {}
+				sideBySide(b,
+					func() {
+						if n := walkSDK(b, client, big.ID, 1000, 0, none); n != big.Count {
+							b.Fatalf("SDK walked %d items, want %d", n, big.Count)
+						}
+					},
+					func() {
+						if n := walkGateway(b, m, big.ID, 1000, 0, none); n != big.Count {
+							b.Fatalf("gateway walked %d items, want %d", n, big.Count)
+						}
+					})
+			})
+		}
+	}
+}
+
+// BenchmarkPrefetchWalk: a client that works 50 ms on each page (a UI
+// rendering it) walks ten pages of 100 map runs, with 50 ms added to each
+// ListMapRuns call, through the SDK paginator (which fetches a page only
+// when asked) and through the gateway, with and without prefetching.
+//
+//	go test ./server -run '^$' -bench PrefetchWalk -benchtime 5x
+func BenchmarkPrefetchWalk(b *testing.B) {
+	const pages, size, work = 10, 100, 50 * time.Millisecond
+	for _, prefetch := range []bool{false, true} {
+		b.Run(fmt.Sprintf("prefetch=%t", prefetch), func(b *testing.B) {
+			m := benchGateway(b, func(c *Config) { c.Prefetch = prefetch })
+			big := largest(b, m, "stepfunctions")
+			client := sfn.NewFromConfig(m.AWS)
+			setLatency(b, m, 50, "stepfunctions.ListMapRuns")
+			busy := func() { time.Sleep(work) }
+			sideBySide(b,
+				func() {
+					if n := walkSDK(b, client, big.ID, size, pages, busy); n != pages*size {
+						b.Fatalf("SDK walked %d items", n)
+					}
+				},
+				func() {
+					if n := walkGateway(b, m, big.ID, size, pages, busy); n != pages*size {
+						b.Fatalf("gateway walked %d items", n)
+					}
+				})
+			b.ReportMetric(counter(b, m, "execgraph_prefetch_total", "hit")/float64(b.N), "prefetch-hits/op")
 		})
 	}
 }
 
-func benchWalk(b *testing.B, m *Main) {
+// BenchmarkSmallQueries: 16 clients each ask for the first 20 map runs of
+// an execution, 25 times, through the SDK (ListMapRuns) and through the
+// gateway; it reports the requests per second of both and the gateway's
+// rate as a fraction of the SDK's.
+//
+//	go test ./server -run '^$' -bench SmallQueries -benchtime 20x
+func BenchmarkSmallQueries(b *testing.B) {
+	const clients, each = 16, 25
+	m := benchGateway(b)
 	big := largest(b, m, "stepfunctions")
 	client := sfn.NewFromConfig(m.AWS)
-	query := `query($id: String!, $after: String) { stepFunctionsMapRuns(executionArn: $id, first: 1000, after: $after) {
-		edges { cursor node { id mapRunArn executionArn stateMachineArn startDate stopDate startedAt endedAt } }
-		pageInfo { hasNextPage endCursor } } }`
+	concurrently := func(f func()) {
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Go(func() {
+				for range each {
+					f()
+				}
+			})
+		}
+		wg.Wait()
+	}
 	var sdkTime, gwTime time.Duration
-	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		n := 0
-		p := sfn.NewListMapRunsPaginator(client, &sfn.ListMapRunsInput{ExecutionArn: &big.ID, MaxResults: 1000})
-		for p.HasMorePages() {
-			page, err := p.NextPage(context.Background())
+		concurrently(func() {
+			out, err := client.ListMapRuns(context.Background(), &sfn.ListMapRunsInput{ExecutionArn: &big.ID, MaxResults: 20})
+			if err != nil || len(out.MapRuns) != 20 {
+				b.Errorf("SDK: %v", err)
+			}
+		})
+		t1 := time.Now()
+		concurrently(func() {
+			if page := gatewayPage(b, m, big.ID, 20, nil); len(page.Data.StepFunctionsMapRuns.Edges) != 20 {
+				b.Errorf("gateway: %d edges", len(page.Data.StepFunctionsMapRuns.Edges))
+			}
+		})
+		sdkTime += t1.Sub(t0)
+		gwTime += time.Since(t1)
+	}
+	requests := float64(b.N * clients * each)
+	b.ReportMetric(requests/sdkTime.Seconds(), "sdk-req/s")
+	b.ReportMetric(requests/gwTime.Seconds(), "gateway-req/s")
+	b.ReportMetric(float64(sdkTime)/float64(gwTime), "gateway/sdk-rate")
+}
+
+// BenchmarkDescribeFanOut: the first 100 map runs with status and
+// maxConcurrency, which ListMapRuns does not return (a DescribeMapRun per
+// map run), with 20 ms added to every call and no cache across requests:
+// the gateway against the SDK doing the same list and describes with as
+// many calls in flight as the gateway allows (-aws-concurrency).
+//
+//	go test ./server -run '^$' -bench DescribeFanOut -benchtime 10x
+func BenchmarkDescribeFanOut(b *testing.B) {
+	m := benchGateway(b, func(c *Config) { c.DetailCacheSize = 0 })
+	big := largest(b, m, "stepfunctions")
+	client := sfn.NewFromConfig(m.AWS)
+	setLatency(b, m, 20)
+	query := `query($id: String!) { stepFunctionsMapRuns(executionArn: $id, first: 100) { nodes { mapRunArn status maxConcurrency } } }`
+	m.Emulator.ResetStats()
+	sideBySide(b,
+		func() {
+			out, err := client.ListMapRuns(context.Background(), &sfn.ListMapRunsInput{ExecutionArn: &big.ID, MaxResults: 100})
 			if err != nil {
 				b.Fatal(err)
 			}
-			n += len(page.MapRuns)
-		}
-		t1 := time.Now()
-		var after *string
-		g := 0
-		for range 10 {
+			slots := make(chan struct{}, m.Config.Concurrency)
+			var wg sync.WaitGroup
+			for _, r := range out.MapRuns {
+				slots <- struct{}{}
+				wg.Go(func() {
+					defer func() { <-slots }()
+					if _, err := client.DescribeMapRun(context.Background(), &sfn.DescribeMapRunInput{MapRunArn: aws.String(*r.MapRunArn)}); err != nil {
+						b.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+		},
+		func() {
 			var resp struct {
 				Data struct {
 					StepFunctionsMapRuns struct {
-						Edges    []struct{ Cursor string }
-						PageInfo struct {
-							HasNextPage bool
-							EndCursor   *string
+						Nodes []struct {
+							MapRunArn, Status string
+							MaxConcurrency    int
 						}
 					}
 				}
 				Errors []gqlError
 			}
-			postInto(b, m, query, map[string]any{"id": big.ID, "after": after}, &resp)
-			if len(resp.Errors) > 0 {
+			postInto(b, m, query, map[string]any{"id": big.ID}, &resp)
+			if len(resp.Errors) > 0 || len(resp.Data.StepFunctionsMapRuns.Nodes) != 100 {
 				b.Fatalf("errors %+v", resp.Errors)
 			}
-			data := resp.Data
-			g += len(data.StepFunctionsMapRuns.Edges)
-			if !data.StepFunctionsMapRuns.PageInfo.HasNextPage {
-				break
-			}
-			after = data.StepFunctionsMapRuns.PageInfo.EndCursor
-		}
-		t2 := time.Now()
-		if n != big.Count || g != big.Count {
-			b.Fatalf("walked %d (SDK) and %d (gateway) items, want %d", n, g, big.Count)
-		}
-		sdkTime += t1.Sub(t0)
-		gwTime += t2.Sub(t1)
+		})
+	calls := int64(0)
+	for _, n := range m.Emulator.Stats() {
+		calls += n
 	}
-	b.ReportMetric(float64(sdkTime.Microseconds())/float64(b.N)/1000, "sdk-ms/walk")
-	b.ReportMetric(float64(gwTime.Microseconds())/float64(b.N)/1000, "gateway-ms/walk")
-	b.ReportMetric(float64(gwTime)/float64(sdkTime), "gateway/sdk")
+	b.ReportMetric(float64(calls)/float64(2*b.N), "calls/side/op")
 }
 
 // BenchmarkLoaders runs the query of 100 map runs with status, state machine
@@ -111,9 +312,7 @@ func BenchmarkLoaders(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			m := startGatewayWith(b, func(m *Main) { m.unshared = tc.unshared }, func(c *Config) { c.DetailCacheSize = tc.cacheSize })
 			big := largest(b, m, "stepfunctions")
-			if err := m.Emulator.SetFaults(awsemu.Faults{LatencyMs: 20}); err != nil {
-				b.Fatal(err)
-			}
+			setLatency(b, m, 20)
 			m.Emulator.ResetStats()
 			for b.Loop() {
 				data, errs := queryMapRuns(b, m, big.ID, 100)
@@ -129,6 +328,28 @@ func BenchmarkLoaders(b *testing.B) {
 			b.ReportMetric(float64(total)/float64(b.N), "calls/query")
 		})
 	}
+}
+
+// counter is the value of the gateway's counter name with the label value.
+func counter(b *testing.B, m *Main, name, label string) float64 {
+	families, err := m.Metrics.Registry().Gather()
+	if err != nil {
+		b.Fatal(err)
+	}
+	total := 0.0
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, metric := range f.GetMetric() {
+			for _, l := range metric.GetLabel() {
+				if l.GetValue() == label {
+					total += metric.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return total
 }
 
 func shortOp(op string) string {

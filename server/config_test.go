@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -131,4 +132,30 @@ func errInUse() error {
 	defer ln.Close()
 	_, err := net.Listen("tcp", ln.Addr().String())
 	return err
+}
+
+// TestGCTuning: the binary collects at GOGC 400 under a 96 MiB soft limit,
+// unless GOGC or GOMEMLIMIT are set, which then win.
+func TestGCTuning(t *testing.T) {
+	for _, tc := range []struct {
+		env               map[string]string
+		percent, limitMiB int64
+	}{
+		{nil, 400, 96},
+		{map[string]string{"GOGC": "100"}, 100, 96},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, 400, 1024},
+	} {
+		prevPercent := debug.SetGCPercent(100)
+		prevLimit := debug.SetMemoryLimit(1 << 30)
+		restore := tuneGC(func(k string) string { return tc.env[k] })
+		percent := debug.SetGCPercent(-1)
+		debug.SetGCPercent(int(percent))
+		limit := debug.SetMemoryLimit(-1)
+		restore()
+		debug.SetGCPercent(prevPercent)
+		debug.SetMemoryLimit(prevLimit)
+		if int64(percent) != tc.percent || limit != tc.limitMiB<<20 {
+			t.Errorf("with %v: GOGC %d, limit %d MiB; want %d, %d MiB", tc.env, percent, limit>>20, tc.percent, tc.limitMiB)
+		}
+	}
 }

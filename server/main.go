@@ -13,10 +13,12 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	//lint:ignore SA1019 deprecated upstream, kept pinned until its successor (smithy-go's smithyoteltracing) verifies against sum.golang.org: see the README, Traces.
 	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/net/netutil"
@@ -40,6 +42,7 @@ func main() {
 		os.Exit(2)
 	}
 	slog.SetDefault(newLogger(cfg, os.Stderr))
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m := &Main{Config: cfg}
@@ -285,5 +288,33 @@ func (m *Main) closeBackground() {
 	m.listeners = nil
 	if m.Emulator != nil {
 		_ = m.Emulator.Close()
+	}
+}
+
+// Garbage collection, unless GOGC or GOMEMLIMIT say otherwise: a response
+// of a thousand items allocates much that dies at once, so the collector
+// runs less often (gcPercent) under a soft memory limit (memoryLimit) past
+// which it runs as often as it must. It returns what restores the previous
+// settings (for tests).
+const (
+	gcPercent   = 400
+	memoryLimit = 96 << 20
+)
+
+func tuneGC(getenv func(string) string) (restore func()) {
+	percent, limit := -2, int64(-1)
+	if getenv("GOGC") == "" {
+		percent = debug.SetGCPercent(gcPercent)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		limit = debug.SetMemoryLimit(memoryLimit)
+	}
+	return func() {
+		if percent != -2 {
+			debug.SetGCPercent(percent)
+		}
+		if limit >= 0 {
+			debug.SetMemoryLimit(limit)
+		}
 	}
 }

@@ -18,9 +18,12 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"hash/fnv"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 )
@@ -64,6 +67,7 @@ func Fingerprint(parts ...string) string {
 // the old one once its cursors no longer matter).
 type Sealer struct {
 	keys [][]byte
+	macs []sync.Pool // per key: keyed HMAC states, reused (hmac.New costs two hash blocks)
 }
 
 // NewSealer returns a sealer of the keys; with none, of a random key of
@@ -78,6 +82,10 @@ func NewSealer(keys ...string) *Sealer {
 		_, _ = rand.Read(k)
 		s.keys = [][]byte{k}
 	}
+	s.macs = make([]sync.Pool, len(s.keys))
+	for i, k := range s.keys {
+		s.macs[i].New = func() any { return hmac.New(sha256.New, k) }
+	}
 	return s
 }
 
@@ -87,12 +95,15 @@ const macLen = 16
 // cursorVersion is the first byte of a cursor's content.
 const cursorVersion = 2
 
-func (s *Sealer) mac(key []byte, fp string, content []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(fp))
+// mac is the MAC of fp and content under the i-th key.
+func (s *Sealer) mac(i int, fp string, content []byte) []byte {
+	m := s.macs[i].Get().(hash.Hash)
+	defer s.macs[i].Put(m)
+	m.Reset()
+	_, _ = io.WriteString(m, fp)
 	m.Write([]byte{0})
 	m.Write(content)
-	return m.Sum(nil)[:macLen]
+	return m.Sum(make([]byte, 0, sha256.Size))[:macLen]
 }
 
 // Encode returns the cursor of one position per listing of the listing or
@@ -114,7 +125,7 @@ func (s *Sealer) Encode(fp string, ps []Position) string {
 		b = binary.AppendUvarint(b, uint64(len(p.Token)))
 		b = append(b, p.Token...)
 	}
-	b = append(b, s.mac(s.keys[0], fp, b)...)
+	b = append(b, s.mac(0, fp, b)...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -131,8 +142,8 @@ func (s *Sealer) Decode(cursor, fp string, maxPages []int) ([]Position, error) {
 	}
 	content, sum := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
 	sealed := false
-	for _, k := range s.keys {
-		if hmac.Equal(sum, s.mac(k, fp, content)) {
+	for i := range s.keys {
+		if hmac.Equal(sum, s.mac(i, fp, content)) {
 			sealed = true
 		}
 	}

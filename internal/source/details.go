@@ -47,8 +47,15 @@ type loaders struct {
 	src      *Source
 	mu       sync.Mutex
 	byDetail map[any]any // *Detail[K, V] -> *dataloader.Loader[K, V]
-	pages    *dataloader.Loader[pageKey, any]
-	fetchers sync.Map // listing fingerprint -> func(ctx, token, size) (any, error)
+	pages    map[pageKey]*pageCall
+}
+
+// pageCall is one upstream page of a request: the first field to ask for
+// it fetches it, the others wait for that fetch.
+type pageCall struct {
+	done chan struct{} // closed once page and err are set
+	page any           // a relay.UpstreamPage[T]
+	err  error
 }
 
 type loadersKey struct{}
@@ -56,8 +63,7 @@ type loadersKey struct{}
 // Middleware gives each request its own loaders.
 func (s *Source) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l := &loaders{src: s, byDetail: map[any]any{}}
-		l.pages = dataloader.NewBatchedLoader(l.fetchPages, dataloader.WithBatchCapacity[pageKey, any](1))
+		l := &loaders{src: s, byDetail: map[any]any{}, pages: map[pageKey]*pageCall{}}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loadersKey{}, l)))
 	})
 }
@@ -155,41 +161,51 @@ type pageKey struct {
 	size           int
 }
 
-// Shared returns the listing with its pages fetched through the request's
-// page loader: identical pages (same listing, token and size) asked for
-// twice in one request, such as by two aliased fields, cost one call.
+// Shared returns the listing with its pages fetched once per request:
+// identical pages (same listing, token and size) asked for twice in one
+// request, such as by two aliased fields, cost one call. The request's
+// pages are bounded by its budget of AWS calls.
 func Shared[T any](ctx context.Context, l relay.Listing[T]) relay.Listing[T] {
 	ls := loadersOf(ctx)
 	if ls.src.opts.Unshared {
 		return l
 	}
 	fetch := l.Fetch
-	ls.fetchers.LoadOrStore(l.Fingerprint, func(ctx context.Context, token string, size int) (any, error) {
-		if ls.src.pre != nil && token != "" {
-			if page, ok := ls.src.pre.take(ctx, prefetchKey{obs.From(ctx).Identity(), l.Fingerprint, token, size}); ok {
-				return page, nil
-			}
-		}
-		return fetch(ctx, token, size)
-	})
 	l.Fetch = func(ctx context.Context, token string, size int) (relay.UpstreamPage[T], error) {
-		v, err := ls.pages.Load(ctx, pageKey{l.Fingerprint, token, size})()
-		if err != nil {
-			return relay.UpstreamPage[T]{}, err
+		key := pageKey{l.Fingerprint, token, size}
+		ls.mu.Lock()
+		c, ok := ls.pages[key]
+		if !ok {
+			c = &pageCall{done: make(chan struct{})}
+			ls.pages[key] = c
 		}
-		return v.(relay.UpstreamPage[T]), nil
+		ls.mu.Unlock()
+		if ok {
+			select {
+			case <-c.done:
+			case <-ctx.Done():
+				return relay.UpstreamPage[T]{}, ctx.Err()
+			}
+		} else {
+			func() {
+				defer close(c.done)
+				if token != "" && ls.src.pre != nil {
+					if page, ok := ls.src.pre.take(ctx, prefetchKey{obs.From(ctx).Identity(), l.Fingerprint, token, size}); ok {
+						c.page = page
+						return
+					}
+				}
+				c.page, c.err = fetch(ctx, token, size)
+			}()
+		}
+		if c.err != nil {
+			return relay.UpstreamPage[T]{}, c.err
+		}
+		page, ok := c.page.(relay.UpstreamPage[T])
+		if !ok { // the fetch panicked: its own field reports it
+			return relay.UpstreamPage[T]{}, apperr.New(apperr.Internal, "internal error")
+		}
+		return page, nil
 	}
 	return l
-}
-
-// fetchPages is the page loader's batch function (batches of one: a page
-// is wanted at once).
-func (l *loaders) fetchPages(ctx context.Context, keys []pageKey) []*dataloader.Result[any] {
-	out := make([]*dataloader.Result[any], len(keys))
-	for i, k := range keys {
-		f, _ := l.fetchers.Load(k.listing)
-		v, err := f.(func(context.Context, string, int) (any, error))(ctx, k.token, k.size)
-		out[i] = &dataloader.Result[any]{Data: v, Error: err}
-	}
-	return out
 }
