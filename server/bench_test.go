@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -118,10 +119,10 @@ func setLatency(b *testing.B, m *Main, ms int, ops ...string) {
 }
 
 // benchGateway starts a gateway for a benchmark, with the garbage
-// collector set as the binary sets it.
+// collector set as the binary sets it (GOGC and GOMEMLIMIT win, as there).
 func benchGateway(b *testing.B, mutate ...func(*Config)) *Main {
 	b.Helper()
-	restore := tuneGC(func(string) string { return "" })
+	restore := tuneGC(os.Getenv)
 	b.Cleanup(restore)
 	return startGateway(b, mutate...)
 }

@@ -134,15 +134,15 @@ func errInUse() error {
 	return err
 }
 
-// TestGCTuning: the binary collects at GOGC 400 under a 96 MiB soft limit,
+// TestGCTuning: the binary collects at GOGC 400 under a 56 MiB soft limit,
 // unless GOGC or GOMEMLIMIT are set, which then win.
 func TestGCTuning(t *testing.T) {
 	for _, tc := range []struct {
 		env               map[string]string
 		percent, limitMiB int64
 	}{
-		{nil, 400, 96},
-		{map[string]string{"GOGC": "100"}, 100, 96},
+		{nil, 400, 56},
+		{map[string]string{"GOGC": "100"}, 100, 56},
 		{map[string]string{"GOMEMLIMIT": "1GiB"}, 400, 1024},
 	} {
 		prevPercent := debug.SetGCPercent(100)

@@ -35,7 +35,7 @@ type fedItem struct {
 // fedSources are, per service, the second region's largest resource: the
 // merge is walked over resources addressed by region (Lambda, IoT,
 // Transfer) and by ARN (Image Builder, Step Functions).
-func fedSources(t *testing.T, m *Main) ([]awsemu.Resource, []map[string]any) {
+func fedSources(t testing.TB, m *Main) ([]awsemu.Resource, []map[string]any) {
 	t.Helper()
 	field := map[string]string{"lambda": "lambdaFunctionName", "imagebuilder": "imageBuildVersionArn",
 		"stepfunctions": "stepFunctionsExecutionArn", "iot": "iotJobId", "transfer": "transferWorkflowId"}

@@ -98,6 +98,11 @@ func post(t testing.TB, m *Main, query string, vars map[string]any) gqlResponse 
 }
 
 // postInto sends one GraphQL request and decodes the response into out.
+// testClient is the tests' HTTP client: it keeps a connection per
+// concurrent client alive, as real clients do (Go's default keeps two per
+// host, so concurrent tests would measure TCP set-up).
+var testClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}}
+
 func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -105,7 +110,7 @@ func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ type loadQuery struct {
 // from one request to the next (no cursors, no times from a clock), so
 // that every response under load can be compared byte for byte with the
 // one served before the load.
-func loadQueries(t *testing.T, m *Main) []loadQuery {
+func loadQueries(t testing.TB, m *Main) []loadQuery {
 	t.Helper()
 	id := map[string]string{}
 	for _, s := range specs {

@@ -298,7 +298,7 @@ func (m *Main) closeBackground() {
 // settings (for tests).
 const (
 	gcPercent   = 400
-	memoryLimit = 96 << 20
+	memoryLimit = 56 << 20
 )
 
 func tuneGC(getenv func(string) string) (restore func()) {

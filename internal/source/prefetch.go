@@ -17,7 +17,7 @@ import (
 // seconds; at most maxPrefetched are held (each at most one AWS page, 1000
 // items). A walk that stops costs at most the one page fetched for nothing.
 const (
-	maxPrefetched = 256
+	maxPrefetched = 64 // about 32 MB at most: 64 pages of 1,000 items
 	prefetchTTL   = 10 * time.Second
 	// prefetchTimeout bounds one background fetch.
 	prefetchTimeout = 30 * time.Second
