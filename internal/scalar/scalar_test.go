@@ -69,7 +69,7 @@ func TestTimes(t *testing.T) {
 		time.Date(2026, 11, 29, 21, 0, 0, 123456789, time.UTC),
 		time.Date(2026, 1, 2, 3, 4, 5, 600000000, paris),
 		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
-		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(9*3600 + 30*60))),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(9*3600+30*60))),
 	} {
 		if got, want := written(MarshalTime(tm)), written(graphql.MarshalTime(tm)); got != want {
 			t.Errorf("%v written as %s, gqlgen writes %s", tm, got, want)
