@@ -282,3 +282,49 @@ func writeFile(t testing.TB, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestKeyFilesFailClosed: a key file that changes into something that does
+// not parse, or disappears, accepts no key at all until it is fixed, never
+// the keys it held before; a fixed file is picked up without a restart.
+func TestKeyFilesFailClosed(t *testing.T) {
+	status := func(m *Main, header map[string]string) int {
+		return request(t, m, http.MethodPost, "/graphql", header, typenameQuery).status
+	}
+	t.Run("api-key", func(t *testing.T) {
+		const alice, bob = "alice-key-0123456789abcdef", "bob-key-0123456789abcdefgh"
+		file := filepath.Join(t.TempDir(), "keys")
+		writeFile(t, file, alice+" alice\n")
+		m := startGateway(t, func(c *Config) { c.Auth, c.APIKeysFile = "api-key", file })
+		as := func(key string) int { return status(m, map[string]string{"X-Api-Key": key}) }
+		if got := as(alice); got != 200 {
+			t.Fatalf("alice: %d", got)
+		}
+		writeFile(t, file, alice+" alice\nsha256:not-hex mallory\n")
+		waitFor(t, "a malformed file to refuse alice", func() bool { return as(alice) == 401 })
+		writeFile(t, file, bob+" bob\n")
+		waitFor(t, "the fixed file to accept bob", func() bool { return as(bob) == 200 })
+		if got := as(alice); got != 401 {
+			t.Errorf("alice, removed from the file: %d", got)
+		}
+		if err := os.Remove(file); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "a deleted file to refuse bob", func() bool { return as(bob) == 401 })
+	})
+	t.Run("jwks-file", func(t *testing.T) {
+		key := newRSAKey(t, "k1")
+		file := filepath.Join(t.TempDir(), "jwks.json")
+		writeFile(t, file, string(jwksJSON(t, key.jwk(t))))
+		m := startGateway(t, func(c *Config) {
+			c.Auth, c.JWTIssuer, c.JWTAudience, c.JWKSFile = "jwt", "https://idp.example", "execgraph", file
+		})
+		bearer := map[string]string{"Authorization": "Bearer " + key.token(t, claims("alice", time.Hour))}
+		if got := status(m, bearer); got != 200 {
+			t.Fatalf("alice: %d", got)
+		}
+		writeFile(t, file, `{"keys": [`)
+		waitFor(t, "a malformed JWKS to refuse alice", func() bool { return status(m, bearer) == 401 })
+		writeFile(t, file, string(jwksJSON(t, key.jwk(t))))
+		waitFor(t, "the fixed JWKS to accept alice", func() bool { return status(m, bearer) == 200 })
+	})
+}
