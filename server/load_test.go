@@ -155,25 +155,29 @@ func (q loadQuery) send(client *http.Client, url string) ([]byte, error) {
 	return raw, nil
 }
 
-// vmRSS reads the process's resident set size from /proc/self/status.
-func vmRSS(t *testing.T) int64 {
+// vmRSS is the test process's resident set size.
+func vmRSS(t testing.TB) int64 { return procStatus(t, "self", "VmRSS") }
+
+// procStatus reads a size field (in kB) of /proc/<pid>/status, in bytes;
+// without /proc the test is skipped.
+func procStatus(t testing.TB, pid, field string) int64 {
 	t.Helper()
-	f, err := os.Open("/proc/self/status")
+	f, err := os.Open("/proc/" + pid + "/status")
 	if err != nil {
-		t.Skipf("no /proc/self/status: %v", err)
+		t.Skipf("no /proc/%s/status: %v", pid, err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			if err != nil {
-				t.Fatalf("VmRSS %q: %v", rest, err)
+				t.Fatalf("%s %q: %v", field, rest, err)
 			}
 			return kb << 10
 		}
 	}
-	t.Fatal("no VmRSS in /proc/self/status")
+	t.Fatalf("no %s in /proc/%s/status", field, pid)
 	return 0
 }
 

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
+	"bytes"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,11 +35,19 @@ func BenchmarkLoadRSS(b *testing.B) {
 		"-rate-limits", "off") // AWS's quotas would throttle the emulator's load
 	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+m.Emulator.URL, "AWS_REGION=us-east-1",
 		"AWS_ACCESS_KEY_ID=AKIDEXECGRAPHEMU", "AWS_SECRET_ACCESS_KEY=emulator", "AWS_EC2_METADATA_DISABLED=true")
-	cmd.Stderr = os.Stderr
+	var logs bytes.Buffer // the gateway's log, shown if the benchmark fails
+	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	b.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if b.Failed() {
+			b.Logf("the gateway's log:\n%.5000s", logs.String())
+		}
+	})
+	pid := strconv.Itoa(cmd.Process.Pid)
 	url := "http://" + addr + "/graphql"
 	waitReady(b, "http://"+addr+"/readyz")
 
@@ -59,7 +65,7 @@ func BenchmarkLoadRSS(b *testing.B) {
 				case <-stop:
 					return
 				case <-tick.C:
-					if rss := procStatus(b, cmd.Process.Pid, "VmRSS"); rss > peak.Load() {
+					if rss := procStatus(b, pid, "VmRSS"); rss > peak.Load() {
 						peak.Store(rss)
 					}
 				}
@@ -87,8 +93,8 @@ func BenchmarkLoadRSS(b *testing.B) {
 			b.Errorf("%d requests failed, the first: %v", failed.Load(), firstErr.Load())
 		}
 		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-RSS-MB")
-		b.ReportMetric(float64(procStatus(b, cmd.Process.Pid, "VmRSS"))/(1<<20), "after-RSS-MB")
-		b.ReportMetric(float64(procStatus(b, cmd.Process.Pid, "VmHWM"))/(1<<20), "HWM-MB")
+		b.ReportMetric(float64(procStatus(b, pid, "VmRSS"))/(1<<20), "after-RSS-MB")
+		b.ReportMetric(float64(procStatus(b, pid, "VmHWM"))/(1<<20), "HWM-MB")
 		b.ReportMetric(float64(served.Load())/loadDuration.Seconds(), "req/s")
 	}
 }
@@ -115,24 +121,4 @@ func waitReady(b *testing.B, url string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	b.Fatalf("%s never answered 200", url)
-}
-
-// procStatus reads a size field (kB) of /proc/<pid>/status, in bytes.
-func procStatus(b *testing.B, pid int, field string) int64 {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		b.Skipf("no /proc: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err == nil {
-				return kb << 10
-			}
-		}
-	}
-	b.Fatalf("no %s in /proc/%d/status", field, pid)
-	return 0
 }
