@@ -134,7 +134,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.LogLevel, "log-level", "info", `"debug", "info", "warn" or "error"`)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
 	fs.IntVar(&c.MaxConnections, "max-connections", 1024, "most client connections open at once (more wait to be accepted)")
-	fs.IntVar(&c.MaxConnsPerIP, "max-connections-per-ip", 64, "most connections one client address may hold open (more are closed at once)")
+	fs.IntVar(&c.MaxConnsPerIP, "max-connections-per-ip", 64, "most connections one client (an IPv4 address or an IPv6 /64) may hold open, more are closed at once; 0: no cap (behind a proxy, whose address every client shares)")
 	durationVar(fs, &c.RequestTimeout, "request-timeout", 30*time.Second, "deadline of a request: every resolver and AWS call stops at it")
 	durationVar(fs, &c.ReadHeaderTimeout, "read-header-timeout", 5*time.Second, "HTTP read-header timeout")
 	durationVar(fs, &c.ReadTimeout, "read-timeout", 15*time.Second, "HTTP read timeout")
@@ -219,7 +219,7 @@ func (c *Config) check(introspection string) error {
 		func() error { return atLeast("-max-directives", c.MaxDirectives, 0) },
 		func() error { return atLeast("-max-fields", c.MaxFields, 10) },
 		func() error { return atLeast("-max-connections", c.MaxConnections, 1) },
-		func() error { return atLeast("-max-connections-per-ip", c.MaxConnsPerIP, 1) },
+		func() error { return atLeast("-max-connections-per-ip", c.MaxConnsPerIP, 0) },
 		func() error { return atLeast("-max-body-bytes", int(min(c.MaxBodyBytes, 1<<40)), 1024) },
 		func() error { return atLeast("-query-cache-bytes", int(min(c.QueryCacheBytes, 1<<40)), 0) },
 		func() error {
@@ -333,10 +333,24 @@ func (c *Config) checkOrigins() error {
 	return nil
 }
 
+// loopbackHosts are the Host names served on a loopback address.
+var loopbackHosts = []string{"localhost", "127.0.0.1", "::1"}
+
+// hostsOf is the Host names an unauthenticated listener on addr serves
+// (-metrics-addr): loopback names on a loopback address, where a rebound
+// page of the operator's browser could reach it; any elsewhere, where
+// scrapers name it by whatever address they found.
+func hostsOf(addr string) []string {
+	if isLoopback(addr) {
+		return loopbackHosts
+	}
+	return nil
+}
+
 // checkHosts resolves -allowed-hosts: loopback names on a loopback address.
 func (c *Config) checkHosts() error {
 	if len(c.AllowedHosts) == 0 && isLoopback(c.Addr) {
-		c.AllowedHosts = []string{"localhost", "127.0.0.1", "::1"}
+		c.AllowedHosts = slices.Clone(loopbackHosts)
 	}
 	if len(c.AllowedHosts) == 0 && c.Auth == auth.ModeNone {
 		return errors.New("-insecure-no-auth on a non-loopback -addr needs -allowed-hosts: without authentication, a page whose DNS name was rebound to this address could read it; name the host names clients use (or \"*\" if something in front checks them)")

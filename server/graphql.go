@@ -59,11 +59,12 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		return apperr.New(apperr.Internal, "internal error")
 	})
 	exec.Use(gate)
-	var h http.Handler = &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes, Metrics: m.Metrics}
+	var h http.Handler = &transport.Handler{Exec: exec, Documents: docs, MaxBody: c.MaxBodyBytes}
 	if m.tracer != nil {
 		// A span per operation and per resolver that calls AWS (never the
-		// variables), under the HTTP request's span.
-		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(m.tracer), otelgqlgen.WithoutVariables(),
+		// query text, the variables or the arguments), under the HTTP
+		// request's span.
+		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(redacted(m.tracer)), otelgqlgen.WithoutVariables(),
 			otelgqlgen.WithCreateSpanFromFields(func(fc *graphql.FieldContext) bool { return fc.IsResolver })))
 		h = otelhttp.NewHandler(h, "graphql", otelhttp.WithTracerProvider(m.tracer))
 	}

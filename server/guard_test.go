@@ -196,3 +196,25 @@ func TestConnectionsPerIP(t *testing.T) {
 		return err == nil && resp.StatusCode == 200
 	})
 }
+
+// TestClientOf: the per-client cap counts an IPv4 address as one client
+// and an IPv6 /64 as one (a host holds a whole /64); IPv4 mapped into IPv6
+// is the IPv4 address.
+func TestClientOf(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{"192.0.2.7:50000", "192.0.2.7"},
+		{"[2001:db8:1:2:aaaa::1]:443", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:ffff:ffff:ffff:ffff]:1", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:3::1]:1", "2001:db8:1:3::/64"},
+		{"[::ffff:192.0.2.7]:80", "192.0.2.7"},
+		{"[::1]:8080", "::/64"},
+	} {
+		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := clientOf(addr); got != tc.want {
+			t.Errorf("%s: client %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (m *Main) routes(gql http.Handler, authn auth.Authenticator) http.Handler {
 	page := graphiql.Handler(graphiql.Options{Endpoint: "/graphql", DefaultQuery: m.example, Title: "execgraph"})
 	mux.Handle("/{$}", page)
 	mux.Handle(graphiql.AssetPrefix, page)
-	guarded := hostGuard(c.AllowedHosts, mux)
+	guarded := m.Metrics.Count("/graphql", hostGuard(c.AllowedHosts, mux))
 
 	top := http.NewServeMux()
 	top.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +87,7 @@ func hostGuard(hosts []string, next http.Handler) http.Handler {
 		host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
 		if !slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
 			slog.WarnContext(r.Context(), "request refused: Host not allowed", "host", truncate(r.Host, 100), "remote", r.RemoteAddr)
-			writeHTTPError(w, http.StatusMisdirectedRequest, apperr.HostNotAllowed, "this gateway does not serve that host name (see -allowed-hosts)")
+			writeHTTPError(w, r, http.StatusMisdirectedRequest, apperr.HostNotAllowed, "this gateway does not serve that host name (see -allowed-hosts)")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -121,7 +121,7 @@ func crossSiteGuard(origins []string, next http.Handler) http.Handler {
 		}
 		if err := cop.Check(probe); err != nil {
 			slog.WarnContext(r.Context(), "request refused: cross-site", "origin", truncate(r.Header.Get("Origin"), 100), "secFetchSite", truncate(r.Header.Get("Sec-Fetch-Site"), 40))
-			writeHTTPError(w, http.StatusForbidden, apperr.CrossSite, "cross-site requests are refused: a browser page of another origin may call this gateway only if -cors-origins names it")
+			writeHTTPError(w, r, http.StatusForbidden, apperr.CrossSite, "cross-site requests are refused: a browser page of another origin may call this gateway only if -cors-origins names it")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -139,7 +139,8 @@ func withDeadline(next http.Handler, d time.Duration) http.Handler {
 }
 
 // writeHTTPError writes a GraphQL-over-HTTP error response.
-func writeHTTPError(w http.ResponseWriter, status int, code apperr.Code, msg string) {
+func writeHTTPError(w http.ResponseWriter, r *http.Request, status int, code apperr.Code, msg string) {
+	obs.From(r.Context()).AddCode(string(code))
 	writeJSON(w, status, map[string]any{
 		"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}},
 	})

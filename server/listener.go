@@ -3,12 +3,14 @@ package main
 import (
 	"log/slog"
 	"net"
+	"net/netip"
 	"sync"
 )
 
 // perIPListener closes, as soon as they are accepted, connections from a
-// client address that already holds max of them: one client cannot take
-// every connection slot (-max-connections) from the others.
+// client that already holds max of them: one client cannot take every
+// connection slot (-max-connections) from the others. A client is an IPv4
+// address, or an IPv6 /64 (what one host is usually given).
 type perIPListener struct {
 	net.Listener
 	max int
@@ -17,8 +19,31 @@ type perIPListener struct {
 	conns map[string]int
 }
 
+// limitPerIP caps ln's connections per client at max (0: no cap).
 func limitPerIP(ln net.Listener, max int) net.Listener {
+	if max == 0 {
+		return ln
+	}
 	return &perIPListener{Listener: ln, max: max, conns: map[string]int{}}
+}
+
+// clientOf names the client of a remote address: its IPv4 address, or the
+// /64 of its IPv6 address.
+func clientOf(addr net.Addr) string {
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 func (l *perIPListener) Accept() (net.Conn, error) {
@@ -27,7 +52,7 @@ func (l *perIPListener) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		ip, _, _ := net.SplitHostPort(c.RemoteAddr().String())
+		ip := clientOf(c.RemoteAddr())
 		l.mu.Lock()
 		full := l.conns[ip] >= l.max
 		if !full {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/metrics"
 	"syscall"
 	"time"
 
@@ -169,7 +170,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		m.MetricsURL = "http://" + mln.Addr().String()
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", m.Metrics.Handler())
-		m.serve(mln, mux, 64)
+		m.serve(mln, hostGuard(hostsOf(c.MetricsAddr), mux), 64)
 	}
 	if c.PprofAddr != "" {
 		pln, err := m.listen("-pprof-addr", c.PprofAddr)
@@ -182,7 +183,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		m.serve(pln, mux, 8)
+		m.serve(pln, hostGuard(loopbackHosts, mux), 8) // a rebound page never reads a profile
 	}
 	go m.readiness.watch(bg, m.AWS)
 	m.logStart()
@@ -224,6 +225,9 @@ func (m *Main) logStart() {
 	if m.Emulator != nil {
 		attrs = append(attrs, "emulator", m.Emulator.URL, "manifest", m.Emulator.URL+"/_emulator/manifest")
 	}
+	gc := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
+	metrics.Read(gc)
+	attrs = append(attrs, "gogc", gc[0].Value.Uint64(), "memoryLimitMiB", gc[1].Value.Uint64()>>20)
 	slog.Info("execgraph listening", attrs...)
 	if c.Backend == "aws" && len(c.CursorKeys) == 0 {
 		slog.Warn("no -cursor-key: cursors are sealed with a random key of this process, so other replicas and the next restart refuse them; set -cursor-key (or EXECGRAPH_CURSOR_KEY) to a secret shared by every replica")
@@ -286,6 +290,9 @@ func (m *Main) closeBackground() {
 		_ = ln.Close()
 	}
 	m.listeners = nil
+	if m.src != nil {
+		m.src.Close()
+	}
 	if m.Emulator != nil {
 		_ = m.Emulator.Close()
 	}

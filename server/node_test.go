@@ -23,12 +23,12 @@ const nodeDir = "testdata/node"
 // repository's root.
 const nodeHint = "apt-get install -y nodejs npm && (cd server/testdata/node && npm ci)"
 
-// requireNode checks that Node.js 20 or later and npm are on the PATH and
+// requireNode checks that Node.js 18 or later (Debian 12's, which the suites were run with) and npm are on the PATH and
 // that testdata/node/node_modules holds every package of package.json at its
 // pinned version; otherwise requireTool skips (or fails) the test.
 func requireNode(t testing.TB) {
 	t.Helper()
-	const what = "Node.js 20+ with npm, and the npm packages of server/testdata/node"
+	const what = "Node.js 18+ with npm, and the npm packages of server/testdata/node"
 	for _, tool := range []string{"node", "npm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			requireTool(t, what+" ("+tool+" is not on the PATH)", nodeHint)
@@ -37,7 +37,7 @@ func requireNode(t testing.TB) {
 	out, err := exec.Command("node", "--version").Output()
 	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "v")
 	major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
-	if err != nil || major < 20 {
+	if err != nil || major < 18 {
 		requireTool(t, what+" (node --version: "+strings.TrimSpace(string(out))+")", nodeHint)
 	}
 	var pkg struct {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	dto "github.com/prometheus/client_model/go"
@@ -99,13 +101,13 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	for key, want := range map[string]float64{
-		"execgraph_graphql_requests_total{operation=Runs,outcome=ok}":            2,
-		"execgraph_graphql_requests_total{operation=Stuck,outcome=error}":        1,
-		"execgraph_graphql_requests_total{operation=anonymous,outcome=rejected}": 1,
-		"execgraph_graphql_request_duration_seconds{operation=Runs}count":        2,
-		"execgraph_graphql_errors_total{code=THROTTLED}":                         1,
-		"execgraph_graphql_errors_total{code=GRAPHQL_VALIDATION_FAILED}":         1,
-		"execgraph_graphql_requests_in_flight{}":                                 0,
+		"execgraph_graphql_requests_total{operation=Runs,outcome=ok}":       2,
+		"execgraph_graphql_requests_total{operation=Stuck,outcome=error}":   1,
+		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 1,
+		"execgraph_graphql_request_duration_seconds{operation=Runs}count":   2,
+		"execgraph_graphql_errors_total{code=THROTTLED}":                    1,
+		"execgraph_graphql_errors_total{code=GRAPHQL_VALIDATION_FAILED}":    1,
+		"execgraph_graphql_requests_in_flight{}":                            0,
 		// One per attempt: three attempts of the throttled call, as the
 		// emulator counted them.
 		"execgraph_aws_calls_total{operation=ListExecutions,outcome=throttled,service=transfer}": float64(calls["transfer.ListExecutions"]),
@@ -150,16 +152,86 @@ func TestMetricsAddrAndAuth(t *testing.T) {
 	}
 }
 
-// TestOperationLabelBounded: operation names are the client's: past 100
-// distinct names, the label is "other".
+// TestOperationLabelBounded: the operation label is the name of an
+// operation that ran (a GraphQL name of a valid document): past 100
+// distinct names it is "other". Requests that did not run are "none",
+// whatever operationName they sent, so they take no name's place; and a
+// name cut in the middle of a character breaks neither the response nor
+// the request's log line.
 func TestOperationLabelBounded(t *testing.T) {
+	logs := captureLogs(t)
 	m := startGateway(t)
+	for i := range 100 {
+		body, _ := json.Marshal(map[string]any{"query": "{ __typename }", "operationName": fmt.Sprintf("junk %d \" } {", i)})
+		request(t, m, http.MethodPost, "/graphql", nil, string(body))
+	}
+	cut := strings.Repeat("a", 99) + "é" // its 100-byte clip ends inside é
+	body, _ := json.Marshal(map[string]any{"query": "{ __typename }", "operationName": cut})
+	if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"X-Request-Id": "cut-name"}, string(body)); r.status != 200 || firstCode(t, r.body) != "GRAPHQL_VALIDATION_FAILED" {
+		t.Fatalf("a name cut inside a character: %d %s", r.status, r.body)
+	}
 	for i := range 105 {
 		post(t, m, fmt.Sprintf("query Q%d { __typename }", i), nil)
 	}
 	got := scrape(t, m.URL+"/metrics", nil)
-	if got["execgraph_graphql_requests_total{operation=other,outcome=ok}"] != 5 {
-		t.Errorf("other: %v", got["execgraph_graphql_requests_total{operation=other,outcome=ok}"])
+	for key, want := range map[string]float64{
+		"execgraph_graphql_requests_total{operation=Q0,outcome=ok}":         1,
+		"execgraph_graphql_requests_total{operation=Q99,outcome=ok}":        1,
+		"execgraph_graphql_requests_total{operation=other,outcome=ok}":      5,
+		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 101,
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
+	}
+	if line := logLine(t, logs.String(), "cut-name"); !utf8.ValidString(line) || !strings.Contains(line, strings.Repeat("a", 99)) {
+		t.Errorf("log line of the request with a cut name: %q", line)
+	}
+}
+
+// logLine returns the log line that holds id.
+func logLine(t *testing.T, logs, id string) string {
+	t.Helper()
+	for line := range strings.Lines(logs) {
+		if strings.Contains(line, id) {
+			return line
+		}
+	}
+	t.Fatalf("no log line holds %s", id)
+	return ""
+}
+
+// TestRefusalsCounted: requests refused before the GraphQL layer (no
+// credential, a cross-site browser request, a rebound Host name) count as
+// rejected GraphQL requests with their codes.
+func TestRefusalsCounted(t *testing.T) {
+	const key = "metrics-scraper-key-0123456789"
+	file := t.TempDir() + "/keys"
+	writeFile(t, file, key+" prometheus\n")
+	m := startGateway(t, func(c *Config) { c.Auth, c.APIKeysFile = "api-key", file })
+	for _, tc := range []struct {
+		header map[string]string
+		status int
+	}{
+		{nil, 401},
+		{map[string]string{"X-Api-Key": key, "Sec-Fetch-Site": "cross-site"}, 403},
+		{map[string]string{"X-Api-Key": key, "Host": "rebound.attacker.example"}, 421},
+	} {
+		if r := request(t, m, http.MethodPost, "/graphql", tc.header, typenameQuery); r.status != tc.status {
+			t.Fatalf("%v: status %d, want %d", tc.header, r.status, tc.status)
+		}
+	}
+	got := scrape(t, m.URL+"/metrics", map[string]string{"X-Api-Key": key})
+	for key, want := range map[string]float64{
+		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 3,
+		"execgraph_graphql_errors_total{code=UNAUTHENTICATED}":              1,
+		"execgraph_graphql_errors_total{code=CROSS_SITE_REQUEST}":           1,
+		"execgraph_graphql_errors_total{code=HOST_NOT_ALLOWED}":             1,
+		"execgraph_graphql_requests_in_flight{}":                            0,
+	} {
+		if got[key] != want {
+			t.Errorf("%s = %v, want %v", key, got[key], want)
+		}
 	}
 }
 
@@ -218,6 +290,33 @@ func TestTracing(t *testing.T) {
 			}
 		}
 	}
+
+	// Literals in the query text: a cursor, an ARN, a 900 kB string. No
+	// span holds any of them, and all attributes together stay small.
+	rec2 := tracetest.NewSpanRecorder()
+	tp2 := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec2))
+	m2 := startGatewayWith(t, func(m *Main) { m.tracer = tp2 })
+	first := specOf("stepfunctions").page(t, m2, big, 2, nil)
+	cursor := *first.PageInfo.EndCursor
+	huge := strings.Repeat("x", 900_000)
+	post(t, m2, fmt.Sprintf(`{ stepFunctionsMapRuns(executionArn: %q, first: 2, after: %q) { nodes { mapRunArn } } }`, big.ID, cursor), nil)
+	post(t, m2, `{ lambdaDurableExecutions(functionName: "`+huge+`") { nodes { id } } }`, nil)
+	if err := tp2.ForceFlush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, s := range rec2.Ended() {
+		for _, a := range s.Attributes() {
+			v := a.Value.String()
+			total += len(v)
+			if a.Key != attribute.Key("aws.request.id") && (strings.Contains(v, cursor) || strings.Contains(v, big.ID) || strings.Contains(v, huge[:1000])) {
+				t.Errorf("span %s attribute %s holds the client's literal text", s.Name(), a.Key)
+			}
+		}
+	}
+	if total > 16<<10 {
+		t.Errorf("two requests put %d bytes into span attributes", total)
+	}
 }
 
 // TestRequestLog: one line per request with its id (echoed in
@@ -252,7 +351,10 @@ func TestRequestLog(t *testing.T) {
 	}
 }
 
-// TestPprof: the profiler is off unless -pprof-addr serves it.
+// TestPprof: the profiler is off unless -pprof-addr serves it, and it
+// answers loopback names only: a page whose DNS name was rebound to the
+// loopback address reads no profile (nor the command line, which may hold
+// -cursor-key); the same for -metrics-addr on a loopback address.
 func TestPprof(t *testing.T) {
 	off := startGateway(t)
 	if r := request(t, off, http.MethodGet, "/debug/pprof/", nil, ""); r.status != 404 {
@@ -268,4 +370,22 @@ func TestPprof(t *testing.T) {
 		t.Fatalf("%v %v", resp, err)
 	}
 	resp.Body.Close()
+
+	both := startGateway(t, func(c *Config) { c.PprofAddr, c.MetricsAddr = "127.0.0.1:0", "127.0.0.1:0" })
+	for _, ln := range both.listeners[1:] {
+		for _, path := range []string{"/debug/pprof/cmdline", "/metrics"} {
+			for host, want := range map[string][]int{"rebound.attacker.example": {421}, "localhost": {200, 404}} {
+				req, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+path, nil)
+				req.Host = host
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if !slices.Contains(want, resp.StatusCode) {
+					t.Errorf("%s%s with Host %s: %d, want one of %v", ln.Addr(), path, host, resp.StatusCode, want)
+				}
+			}
+		}
+	}
 }

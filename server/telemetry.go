@@ -6,11 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // newLogger is the logger of -log-format and -log-level.
@@ -46,7 +50,9 @@ func (m *Main) startTracing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
+	limits := sdktrace.NewSpanLimits()
+	limits.AttributeValueLengthLimit = 256 // error messages, paths: nothing longer is worth a trace
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res), sdktrace.WithRawSpanLimits(limits))
 	m.tracer, m.tracerShutdown = tp, tp.Shutdown
 	slog.Info("tracing to OTLP", "endpoint", firstSet(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")))
 	return nil
@@ -59,4 +65,38 @@ func firstSet(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// redacted wraps a tracer provider so that its spans drop the attributes
+// that carry a client's text: otelgqlgen records the whole query (cursors,
+// ARNs and any string written as a literal) and every resolver's
+// arguments, with no option to stop it. The span names, the resolvers'
+// paths and the error codes stay.
+func redacted(tp trace.TracerProvider) trace.TracerProvider { return redactedProvider{tp} }
+
+type redactedProvider struct{ trace.TracerProvider }
+
+func (p redactedProvider) Tracer(name string, opts ...trace.TracerOption) trace.Tracer {
+	return redactedTracer{p.TracerProvider.Tracer(name, opts...)}
+}
+
+type redactedTracer struct{ trace.Tracer }
+
+func (t redactedTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	ctx, span := t.Tracer.Start(ctx, name, opts...)
+	s := redactedSpan{span}
+	return trace.ContextWithSpan(ctx, s), s
+}
+
+type redactedSpan struct{ trace.Span }
+
+func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) {
+	s.Span.SetAttributes(slices.DeleteFunc(kv, clientText)...)
+}
+
+// clientText reports whether an otelgqlgen attribute holds the client's
+// text: the query, the variables, a resolver's arguments.
+func clientText(kv attribute.KeyValue) bool {
+	k := string(kv.Key)
+	return k == "gql.request.query" || strings.HasPrefix(k, "gql.request.variables") || strings.HasPrefix(k, "gql.resolver.args")
 }

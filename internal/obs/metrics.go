@@ -95,21 +95,38 @@ func (m *Metrics) operation(name string) string {
 	return name
 }
 
-// RequestStarted counts a request in flight until the returned func runs.
-func (m *Metrics) RequestStarted() func() {
+// Count counts the GraphQL requests that next serves at path, whatever
+// answers them (the transport, or a guard or authentication before it): in
+// flight, then by operation and outcome (from the request's Record), with
+// their duration and error codes.
+func (m *Metrics) Count(path string, next http.Handler) http.Handler {
 	if m == nil {
-		return func() {}
+		return next
 	}
-	m.inFlight.Inc()
-	return m.inFlight.Dec
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != path {
+			next.ServeHTTP(w, r)
+			return
+		}
+		m.inFlight.Inc()
+		start := time.Now()
+		defer func() {
+			m.inFlight.Dec()
+			rec := From(r.Context())
+			m.request(rec.Operation(), rec.Outcome(), time.Since(start), rec.Codes())
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
-// Request records a GraphQL request's outcome, duration and error codes.
-func (m *Metrics) Request(operation, outcome string, d time.Duration, codes []string) {
-	if m == nil {
-		return
+// request records a GraphQL request's outcome, duration and error codes.
+// The operation label is "none" for a request that did not run (its name,
+// if any, is the client's word, not an operation of a valid document).
+func (m *Metrics) request(operation, outcome string, d time.Duration, codes []string) {
+	op := "none"
+	if outcome != "rejected" {
+		op = m.operation(operation)
 	}
-	op := m.operation(operation)
 	m.requests.WithLabelValues(op, outcome).Inc()
 	m.requestDuration.WithLabelValues(op).Observe(d.Seconds())
 	for _, c := range codes {

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Record is what one request did, filled in by the layers it went through
@@ -24,6 +26,7 @@ type Record struct {
 	mu        sync.Mutex
 	identity  string
 	operation string
+	outcome   string
 	codes     []string
 }
 
@@ -46,20 +49,39 @@ func With(ctx context.Context, rec *Record) context.Context {
 // SetIdentity records who made the request (a key name or a JWT subject).
 func (r *Record) SetIdentity(id string) { r.mu.Lock(); r.identity = id; r.mu.Unlock() }
 
-// SetOperation records the GraphQL operation's name (its first 100 bytes:
-// clients choose it, and it goes to the log and the metrics).
+// SetOperation records the GraphQL operation's name for the log (at most
+// its first 100 bytes, in valid UTF-8: a client may send any name).
 func (r *Record) SetOperation(name string) {
 	r.mu.Lock()
 	r.operation = clip(name, 100)
 	r.mu.Unlock()
 }
 
-// clip cuts s to at most n bytes.
+// SetOutcome records how a GraphQL request ended, for the metrics: ok,
+// error (data and errors), failed (no data); a request that records none
+// did not run ("rejected").
+func (r *Record) SetOutcome(outcome string) { r.mu.Lock(); r.outcome = outcome; r.mu.Unlock() }
+
+// Outcome returns the recorded outcome, "rejected" when none was.
+func (r *Record) Outcome() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.outcome == "" {
+		return "rejected"
+	}
+	return r.outcome
+}
+
+// clip cuts s to at most n bytes, at a character boundary, and replaces
+// invalid UTF-8: what it returns is safe for logs and metric labels.
 func clip(s string, n int) string {
 	if len(s) > n {
-		return s[:n]
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // AddCode records an error code the response carries.
@@ -114,22 +136,24 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		rec := &Record{ID: requestID(r)}
 		w.Header().Set("X-Request-Id", rec.ID)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() { // even when the handler panics: every request has its line
+			level := slog.LevelInfo
+			if sw.status >= 500 {
+				level = slog.LevelWarn
+			}
+			log.LogAttrs(r.Context(), level, "request",
+				slog.String("requestId", rec.ID),
+				slog.String("method", r.Method),
+				slog.String("path", clip(r.URL.Path, 200)),
+				slog.Int("status", sw.status),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("identity", rec.Identity()),
+				slog.String("operation", rec.Operation()),
+				slog.Int64("upstreamCalls", rec.UpstreamCalls.Load()),
+				slog.Any("codes", rec.Codes()),
+			)
+		}()
 		next.ServeHTTP(sw, r.WithContext(With(r.Context(), rec)))
-		level := slog.LevelInfo
-		if sw.status >= 500 {
-			level = slog.LevelWarn
-		}
-		log.LogAttrs(r.Context(), level, "request",
-			slog.String("requestId", rec.ID),
-			slog.String("method", r.Method),
-			slog.String("path", clip(r.URL.Path, 200)),
-			slog.Int("status", sw.status),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("identity", rec.Identity()),
-			slog.String("operation", rec.Operation()),
-			slog.Int64("upstreamCalls", rec.UpstreamCalls.Load()),
-			slog.Any("codes", rec.Codes()),
-		)
 	})
 }
 

@@ -13,14 +13,14 @@ import (
 // after), the next upstream page is fetched in the background and handed
 // to the request that resumes from the page's end, so that it is ready
 // while the client is busy with this page. A prefetched page is bound to
-// the listing, the token, the page size and the caller; it lives a few
-// seconds; at most maxPrefetched are held (each at most one AWS page, 1000
-// items). A walk that stops costs at most the one page fetched for nothing.
+// the listing, the token, the page size and the caller; it lives prefetchTTL
+// from the start of its fetch (which may take no longer), and is never
+// handed over after; at most maxPrefetched are held or under way (each at
+// most one AWS page, 1000 items). A walk that stops costs at most the one
+// page fetched for nothing. Fetches under way stop when the Source closes.
 const (
 	maxPrefetched = 64 // about 32 MB at most: 64 pages of 1,000 items
 	prefetchTTL   = 10 * time.Second
-	// prefetchTimeout bounds one background fetch.
-	prefetchTimeout = 30 * time.Second
 )
 
 type prefetchKey struct {
@@ -39,10 +39,14 @@ type prefetcher struct {
 	mu      sync.Mutex
 	pages   map[prefetchKey]*prefetched
 	metrics *obs.Metrics
+	now     func() time.Time
+	ctx     context.Context // the fetches': cancelled by close
+	close   context.CancelFunc
 }
 
-func newPrefetcher(m *obs.Metrics) *prefetcher {
-	return &prefetcher{pages: map[prefetchKey]*prefetched{}, metrics: m}
+func newPrefetcher(m *obs.Metrics, now func() time.Time) *prefetcher {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &prefetcher{pages: map[prefetchKey]*prefetched{}, metrics: m, now: now, ctx: ctx, close: cancel}
 }
 
 // Prefetch fetches, in the background, the upstream page a walk of l will
@@ -59,28 +63,34 @@ func Prefetch[T any](ctx context.Context, s *Source, l relay.Listing[T], c relay
 		return
 	}
 	key := prefetchKey{caller: obs.From(ctx).Identity(), listing: l.Fingerprint, token: end.Token, size: min(max(first, 1), l.MaxPage)}
-	p := s.pre
+	s.pre.start(key, func(ctx context.Context) (any, error) { return l.Fetch(ctx, key.token, key.size) })
+}
+
+// start runs fetch in the background for key, unless key is already held
+// or under way, or maxPrefetched are.
+func (p *prefetcher) start(key prefetchKey, fetch func(context.Context) (any, error)) {
+	now := p.now()
 	p.mu.Lock()
-	p.expire(time.Now())
+	p.expire(now)
 	if _, ok := p.pages[key]; ok || len(p.pages) >= maxPrefetched {
 		p.mu.Unlock()
 		return
 	}
-	e := &prefetched{done: make(chan struct{}), expires: time.Now().Add(prefetchTTL)}
+	e := &prefetched{done: make(chan struct{}), expires: now.Add(prefetchTTL)}
 	p.pages[key] = e
 	p.mu.Unlock()
 	p.metrics.Prefetch("started")
 	go func() {
 		defer close(e.done)
-		ctx, cancel := context.WithTimeout(context.Background(), prefetchTimeout)
+		ctx, cancel := context.WithTimeout(p.ctx, prefetchTTL)
 		defer cancel()
-		e.page, e.err = l.Fetch(ctx, key.token, key.size)
+		e.page, e.err = fetch(ctx)
 	}()
 }
 
 // take hands over the prefetched page of key, waiting for a fetch still
-// under way; false when there is none (or it failed: the caller fetches
-// the page itself).
+// under way; false when there is none, or it failed, expired or the wait
+// was cancelled (the caller then fetches the page itself).
 func (p *prefetcher) take(ctx context.Context, key prefetchKey) (any, bool) {
 	p.mu.Lock()
 	e, ok := p.pages[key]
@@ -94,9 +104,10 @@ func (p *prefetcher) take(ctx context.Context, key prefetchKey) (any, bool) {
 	select {
 	case <-e.done:
 	case <-ctx.Done():
+		p.metrics.Prefetch("wasted")
 		return nil, false
 	}
-	if e.err != nil {
+	if e.err != nil || p.now().After(e.expires) {
 		p.metrics.Prefetch("wasted")
 		return nil, false
 	}
@@ -104,9 +115,15 @@ func (p *prefetcher) take(ctx context.Context, key prefetchKey) (any, bool) {
 	return e.page, true
 }
 
-// expire drops the pages nobody took in time. p.mu is held.
+// expire drops the pages nobody took in time whose fetch ended (a fetch
+// under way keeps its slot). p.mu is held.
 func (p *prefetcher) expire(now time.Time) {
 	for k, e := range p.pages {
+		select {
+		case <-e.done:
+		default:
+			continue
+		}
 		if now.After(e.expires) {
 			delete(p.pages, k)
 			p.metrics.Prefetch("wasted")

@@ -77,12 +77,19 @@ func New(cfg aws.Config, opts Options) *Source {
 		transfer:     perRegion[*transfer.Client]{new: func(c aws.Config) *transfer.Client { return transfer.NewFromConfig(c) }},
 	}
 	if opts.Prefetch {
-		s.pre = newPrefetcher(opts.Metrics)
+		s.pre = newPrefetcher(opts.Metrics, opts.Now)
 	}
 	if opts.CacheSize > 0 && !opts.Unshared {
 		s.final, _ = lru.New[finalKey, any](opts.CacheSize)
 	}
 	return s
+}
+
+// Close stops the prefetches under way.
+func (s *Source) Close() {
+	if s.pre != nil {
+		s.pre.close()
+	}
 }
 
 // DefaultRegion is the region of listings addressed by name.

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -38,7 +37,6 @@ type Handler struct {
 	Exec      graphql.GraphExecutor
 	Documents *frontdoor.Documents
 	MaxBody   int64
-	Metrics   *obs.Metrics // nil: none
 }
 
 // request is a GraphQL-over-HTTP request body.
@@ -51,16 +49,9 @@ type request struct {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer h.Metrics.RequestStarted()()
-	start := time.Now()
-	outcome := "rejected" // unless it runs
-	defer func() {
-		rec := obs.From(r.Context())
-		h.Metrics.Request(rec.Operation(), outcome, time.Since(start), rec.Codes())
-	}()
 	media, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
-		writeError(w, http.StatusNotAcceptable, mediaJSON, apperr.BadRequest,
+		writeError(w, r, http.StatusNotAcceptable, mediaJSON, apperr.BadRequest,
 			"none of the Accept header's media types is served: accept application/graphql-response+json or application/json")
 		return
 	}
@@ -68,20 +59,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodPost:
 		if status, msg := h.readBody(w, r, &req); status != 0 {
-			writeError(w, status, media, apperr.BadRequest, msg)
+			writeError(w, r, status, media, apperr.BadRequest, msg)
 			return
 		}
 	case http.MethodGet:
 		if msg := readQuery(r, &req); msg != "" {
-			writeError(w, http.StatusBadRequest, media, apperr.BadRequest, msg)
+			writeError(w, r, http.StatusBadRequest, media, apperr.BadRequest, msg)
 			return
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		writeError(w, http.StatusMethodNotAllowed, media, apperr.BadRequest, "use GET or POST")
+		writeError(w, r, http.StatusMethodNotAllowed, media, apperr.BadRequest, "use GET or POST")
 		return
 	}
-	outcome = h.serve(w, r, media, &req)
+	obs.From(r.Context()).SetOutcome(h.serve(w, r, media, &req))
 }
 
 // serve runs a decoded request and returns its outcome for the metrics:
@@ -100,10 +91,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, re
 	}
 	params := &graphql.RawParams{Query: text, OperationName: deref(req.OperationName), Variables: req.Variables, Extensions: req.Extensions, Headers: r.Header}
 	rc, errs := h.Exec.CreateOperationContext(ctx, params)
-	if rc != nil && rc.OperationName != "" {
-		obs.From(ctx).SetOperation(rc.OperationName)
-	} else if rc != nil && rc.Operation != nil {
+	if rc != nil && rc.Operation != nil {
 		obs.From(ctx).SetOperation(rc.Operation.Name)
+	} else if rc != nil {
+		obs.From(ctx).SetOperation(rc.OperationName) // the client's word, for the log
 	}
 	if errs != nil {
 		h.requestErrors(graphql.WithOperationContext(ctx, rc), w, media, errs)
@@ -111,7 +102,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, media string, re
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		writeError(w, http.StatusMethodNotAllowed, media, apperr.BadRequest, "only queries run over GET; send "+string(rc.Operation.Operation)+"s with POST")
+		writeError(w, r, http.StatusMethodNotAllowed, media, apperr.BadRequest, "only queries run over GET; send "+string(rc.Operation.Operation)+"s with POST")
 		return "rejected"
 	}
 	h.Documents.Register(register, text)
@@ -300,7 +291,8 @@ func write(w http.ResponseWriter, status int, media string, resp *graphql.Respon
 }
 
 // writeError answers an HTTP-level refusal with one coded GraphQL error.
-func writeError(w http.ResponseWriter, status int, media string, code apperr.Code, msg string) {
+func writeError(w http.ResponseWriter, r *http.Request, status int, media string, code apperr.Code, msg string) {
+	obs.From(r.Context()).AddCode(string(code))
 	write(w, status, media, &graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": string(code)}}}}, true)
 }
 
