@@ -97,8 +97,9 @@ func TestAPIKeyAuth(t *testing.T) {
 
 // jwksServer serves a JWKS that the test can change (key rotation).
 type jwksServer struct {
-	mu   sync.Mutex
-	keys []jwkset.JWK
+	mu      sync.Mutex
+	keys    []jwkset.JWK
+	fetches int // requests served
 	*httptest.Server
 }
 
@@ -117,8 +118,11 @@ func (s *jwksServer) set(keys ...jwkset.JWK) { s.mu.Lock(); s.keys = keys; s.mu.
 func (s *jwksServer) json(t *testing.T) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.fetches++
 	return jwksJSON(t, s.keys...)
 }
+
+func (s *jwksServer) fetched() int { s.mu.Lock(); defer s.mu.Unlock(); return s.fetches }
 
 func jwksJSON(t testing.TB, keys ...jwkset.JWK) []byte {
 	t.Helper()
@@ -249,6 +253,25 @@ func TestJWTAuth(t *testing.T) {
 			// Rotation: a token of a new key is refused until the JWKS
 			// holds it, then accepted without a restart.
 			tok := rotated.token(t, claims("carol", time.Hour))
+			if source == "url" {
+				// A token that would be refused whatever its key (another
+				// audience or issuer, expired) never makes the JWKS be
+				// fetched again, even when it names a key not yet seen:
+				// junk tokens cannot hammer the identity provider.
+				before := jwks.fetched()
+				for _, c := range []jwt.MapClaims{
+					claims("mallory", time.Hour, func(c jwt.MapClaims) { c["aud"] = "other-service" }),
+					claims("mallory", time.Hour, func(c jwt.MapClaims) { c["iss"] = "https://evil.example" }),
+					claims("mallory", -time.Hour),
+				} {
+					if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + rotated.token(t, c)}, typenameQuery); r.status != 401 {
+						t.Fatalf("%v: status %d", c, r.status)
+					}
+				}
+				if n := jwks.fetched() - before; n != 0 {
+					t.Errorf("refused tokens of an unknown key fetched the JWKS %d times, want 0", n)
+				}
+			}
 			if source == "file" {
 				if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + tok}, typenameQuery); r.status != 401 {
 					t.Fatalf("token of a key not yet in the file: %d", r.status)

@@ -104,3 +104,58 @@ func sdkDurable(client *lambda.Client, in lambda.ListDurableExecutionsByFunction
 	}
 	return out, nil
 }
+
+// TestLambdaCursorBoundToFilters: a Lambda cursor is bound to the filters
+// it was issued under (the README's promise): under any other filter it is
+// INVALID_CURSOR before any AWS call, and under the same filters, written
+// in another order, it resumes.
+func TestLambdaCursorBoundToFilters(t *testing.T) {
+	m := startGateway(t)
+	fn := largest(t, m, "lambda")
+	const issued = `statuses: [SUCCEEDED, FAILED]`
+	query := func(args string) string {
+		return `query($id: String!, $after: String) { conn: lambdaDurableExecutions(functionName: $id, ` + args +
+			`, first: 3, after: $after) { edges { cursor } pageInfo { endCursor } } }`
+	}
+	var first struct {
+		Data struct {
+			Conn struct {
+				Edges    []struct{ Cursor string }
+				PageInfo struct{ EndCursor string }
+			}
+		}
+	}
+	postInto(t, m, query(issued), map[string]any{"id": fn.ID}, &first)
+	conn := first.Data.Conn
+	if len(conn.Edges) != 3 {
+		t.Fatalf("first page: %d edges", len(conn.Edges))
+	}
+	cursors := map[string]string{"inside a page": conn.Edges[0].Cursor, "at its end": conn.PageInfo.EndCursor}
+	for _, tc := range []struct {
+		args  string
+		valid bool
+	}{
+		{issued, true},
+		{`statuses: [FAILED, SUCCEEDED, FAILED]`, true},
+		{`statuses: [FAILED]`, false},
+		{`statuses: [SUCCEEDED, FAILED, TIMED_OUT]`, false},
+		{`statuses: []`, false},
+		{`qualifier: "$LATEST", statuses: [SUCCEEDED, FAILED]`, false},
+		{issued + `, reverseOrder: true`, false},
+		{issued + `, durableExecutionName: "a"`, false},
+		{issued + `, startedAfter: "2020-01-01T00:00:00Z"`, false},
+		{issued + `, startedBefore: "2099-01-01T00:00:00Z"`, false},
+	} {
+		for where, cursor := range cursors {
+			before := listCalls(m, "lambda.ListDurableExecutionsByFunction")
+			codes := errorCodes(post(t, m, query(tc.args), map[string]any{"id": fn.ID, "after": cursor}))
+			calls := listCalls(m, "lambda.ListDurableExecutionsByFunction") - before
+			switch {
+			case tc.valid && len(codes) != 0:
+				t.Errorf("%s, cursor %s: refused %v", tc.args, where, codes)
+			case !tc.valid && (!slices.Equal(codes, []string{"INVALID_CURSOR"}) || calls != 0):
+				t.Errorf("%s, cursor %s: codes %v after %d AWS calls, want [INVALID_CURSOR] after none", tc.args, where, codes, calls)
+			}
+		}
+	}
+}

@@ -6,8 +6,8 @@
 //	go run ./scripts/mutate            # every mutant
 //	go run ./scripts/mutate -run cursor # those whose name matches
 //
-// A mutant whose text is not found exactly once in its file is an error
-// of the list (the code moved on): fix the list.
+// A mutant whose text is not found exactly once in its file, or that does
+// not build, is an error of the list (the code moved on): fix the list.
 package main
 
 import (
@@ -75,7 +75,7 @@ func main() {
 }
 
 // try plants m in dir, runs its tests, and restores the file. caught: the
-// tests failed (or did not build).
+// tests failed; a mutant that does not build is an error.
 func try(dir string, m mutant, timeout time.Duration) (caught bool, out string, err error) {
 	path := filepath.Join(dir, m.file)
 	orig, err := os.ReadFile(path)
@@ -95,6 +95,11 @@ func try(dir string, m mutant, timeout time.Duration) (caught bool, out string, 
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	b, runErr := cmd.CombinedOutput()
+	if bytes.Contains(b, []byte("[build failed]")) || bytes.Contains(b, []byte("[setup failed]")) {
+		// A bug the compiler (or go test's vet) refuses proves nothing
+		// about the tests: the mutant must be valid Go.
+		return false, string(b), fmt.Errorf("does not build:\n%s", b)
+	}
 	return runErr != nil, string(b), nil
 }
 
