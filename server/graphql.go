@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/executor"
@@ -109,7 +108,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{"code": string(apperr.Internal)}
 		internalError(ctx, gerr, err)
 	}
-	gerr.Message = clip(gerr.Message)
+	if len(gerr.Message) > maxMessage {
+		gerr.Message = obs.Clip(gerr.Message, maxMessage) + "…"
+	}
 	return gerr
 }
 
@@ -129,17 +130,6 @@ func internalError(ctx context.Context, gerr *gqlerror.Error, cause error) {
 // document's names, which a client can make as long as its body.
 const maxMessage = 600
 
-// clip cuts a message to maxMessage bytes, at a character boundary.
-func clip(msg string) string {
-	if len(msg) <= maxMessage {
-		return msg
-	}
-	cut := maxMessage
-	for cut > 0 && !utf8.RuneStart(msg[cut]) {
-		cut--
-	}
-	return msg[:cut] + "…"
-}
 
 func isGQLError(err error) bool {
 	var g *gqlerror.Error

@@ -301,21 +301,44 @@ func TestTracing(t *testing.T) {
 	huge := strings.Repeat("x", 900_000)
 	post(t, m2, fmt.Sprintf(`{ stepFunctionsMapRuns(executionArn: %q, first: 2, after: %q) { nodes { mapRunArn } } }`, big.ID, cursor), nil)
 	post(t, m2, `{ lambdaDurableExecutions(functionName: "`+huge+`") { nodes { id } } }`, nil)
+	// A long operation name (the operation span's name) and errors whose
+	// messages quote the client (the status, the recorded error).
+	longName := strings.Repeat("N", 50_000)
+	aliased := ""
+	for i := range 20 {
+		aliased += fmt.Sprintf(` a%d: lambdaDurableExecutions(functionName: "%s%d") { nodes { id } }`, i, huge[:300], i)
+	}
+	post(t, m2, `query `+longName+` {`+aliased+` }`, nil)
 	if err := tp2.ForceFlush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	total := 0
+	total, named := 0, false
 	for _, s := range rec2.Ended() {
+		named = named || strings.HasPrefix(s.Name(), longName[:maxSpanName])
+		texts := map[string]string{"name": s.Name(), "status": s.Status().Description}
 		for _, a := range s.Attributes() {
-			v := a.Value.String()
+			texts["attribute "+string(a.Key)] = a.Value.String()
+		}
+		for _, e := range s.Events() {
+			for _, a := range e.Attributes {
+				texts["event "+e.Name+" "+string(a.Key)] = a.Value.String()
+			}
+		}
+		for what, v := range texts {
 			total += len(v)
-			if a.Key != attribute.Key("aws.request.id") && (strings.Contains(v, cursor) || strings.Contains(v, big.ID) || strings.Contains(v, huge[:1000])) {
-				t.Errorf("span %s attribute %s holds the client's literal text", s.Name(), a.Key)
+			if what != "attribute aws.request.id" && (strings.Contains(v, cursor) || strings.Contains(v, big.ID) || strings.Contains(v, huge[:1000])) {
+				t.Errorf("span %.40s: %s holds the client's literal text", s.Name(), what)
+			}
+			if limit := map[bool]int{true: maxSpanName, false: maxSpanText}[what == "name"]; len(v) > limit {
+				t.Errorf("span %.40s: %s holds %d bytes, over %d", s.Name(), what, len(v), limit)
 			}
 		}
 	}
-	if total > 16<<10 {
-		t.Errorf("two requests put %d bytes into span attributes", total)
+	if !named {
+		t.Error("no span is named after the operation")
+	}
+	if total > 64<<10 {
+		t.Errorf("three requests put %d bytes into spans", total)
 	}
 }
 

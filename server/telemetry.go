@@ -2,14 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"slices"
 	"strings"
 
+	"github.com/execgraph/execgraph/internal/obs"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -67,12 +69,21 @@ func firstSet(vs ...string) string {
 	return ""
 }
 
-// redacted wraps a tracer provider so that its spans drop the attributes
-// that carry a client's text: otelgqlgen records the whole query (cursors,
-// ARNs and any string written as a literal) and every resolver's
-// arguments, with no option to stop it. The span names, the resolvers'
-// paths and the error codes stay.
+// redacted wraps a tracer provider so that its spans hold none of a
+// client's text but bounded pieces: otelgqlgen records the whole query
+// (cursors, ARNs and any string written as a literal) and every
+// resolver's arguments, with no option to stop it; those attributes are
+// dropped. What stays is bounded by the wrapper itself, whatever the
+// provider's limits: the span name (the client's operation name) to
+// maxSpanName bytes; string attributes, the status and recorded errors
+// (error messages quote at most 200 bytes of what the client sent) to
+// maxSpanText bytes.
 func redacted(tp trace.TracerProvider) trace.TracerProvider { return redactedProvider{tp} }
+
+const (
+	maxSpanName = 100
+	maxSpanText = 256
+)
 
 type redactedProvider struct{ trace.TracerProvider }
 
@@ -83,15 +94,38 @@ func (p redactedProvider) Tracer(name string, opts ...trace.TracerOption) trace.
 type redactedTracer struct{ trace.Tracer }
 
 func (t redactedTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
-	ctx, span := t.Tracer.Start(ctx, name, opts...)
+	ctx, span := t.Tracer.Start(ctx, obs.Clip(name, maxSpanName), opts...)
 	s := redactedSpan{span}
 	return trace.ContextWithSpan(ctx, s), s
 }
 
 type redactedSpan struct{ trace.Span }
 
+func (s redactedSpan) SetName(name string) { s.Span.SetName(obs.Clip(name, maxSpanName)) }
+
 func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) {
-	s.Span.SetAttributes(slices.DeleteFunc(kv, clientText)...)
+	kept := make([]attribute.KeyValue, 0, len(kv))
+	for _, a := range kv {
+		if clientText(a) {
+			continue
+		}
+		if a.Value.Type() == attribute.STRING {
+			a.Value = attribute.StringValue(obs.Clip(a.Value.AsString(), maxSpanText))
+		}
+		kept = append(kept, a)
+	}
+	s.Span.SetAttributes(kept...)
+}
+
+func (s redactedSpan) SetStatus(code codes.Code, description string) {
+	s.Span.SetStatus(code, obs.Clip(description, maxSpanText))
+}
+
+func (s redactedSpan) RecordError(err error, opts ...trace.EventOption) {
+	if err != nil {
+		err = errors.New(obs.Clip(err.Error(), maxSpanText))
+	}
+	s.Span.RecordError(err, opts...)
 }
 
 // clientText reports whether an otelgqlgen attribute holds the client's

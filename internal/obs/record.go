@@ -53,7 +53,7 @@ func (r *Record) SetIdentity(id string) { r.mu.Lock(); r.identity = id; r.mu.Unl
 // its first 100 bytes, in valid UTF-8: a client may send any name).
 func (r *Record) SetOperation(name string) {
 	r.mu.Lock()
-	r.operation = clip(name, 100)
+	r.operation = Clip(name, 100)
 	r.mu.Unlock()
 }
 
@@ -72,16 +72,22 @@ func (r *Record) Outcome() string {
 	return r.outcome
 }
 
-// clip cuts s to at most n bytes, at a character boundary, and replaces
-// invalid UTF-8: what it returns is safe for logs and metric labels.
-func clip(s string, n int) string {
-	if len(s) > n {
-		for n > 0 && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		s = s[:n]
+// Clip cuts s to at most n bytes, at a character boundary, with invalid
+// UTF-8 replaced: what it returns is safe for logs, metric labels and
+// traces, whatever a client sent.
+func Clip(s string, n int) string {
+	return cut(strings.ToValidUTF8(cut(s, n), "\uFFFD"), n)
+}
+
+// cut cuts s to at most n bytes, at the start of a character.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // AddCode records an error code the response carries.
@@ -144,7 +150,7 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 			log.LogAttrs(r.Context(), level, "request",
 				slog.String("requestId", rec.ID),
 				slog.String("method", r.Method),
-				slog.String("path", clip(r.URL.Path, 200)),
+				slog.String("path", Clip(r.URL.Path, 200)),
 				slog.Int("status", sw.status),
 				slog.Duration("duration", time.Since(start)),
 				slog.String("identity", rec.Identity()),
