@@ -130,7 +130,6 @@ func internalError(ctx context.Context, gerr *gqlerror.Error, cause error) {
 // document's names, which a client can make as long as its body.
 const maxMessage = 600
 
-
 func isGQLError(err error) bool {
 	var g *gqlerror.Error
 	return errors.As(err, &g)
