@@ -1,0 +1,32 @@
+package obs
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+// TestClip: at most n bytes, cut at a character boundary, always valid
+// UTF-8, whatever the input.
+func TestClip(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abc", 2, "ab"},
+		{"héllo", 2, "h"}, // é is two bytes: not cut in half
+		{"héllo", 3, "hé"},
+		{"a\xffb", 4, "a\uFFFD"}, // invalid byte replaced (3 bytes), then cut to 4
+		{"a\xffb", 3, "a"},
+		{"\xff\xff\xff", 2, ""},       // the replacement (3 bytes) does not fit
+		{"\xff\xff\xff", 9, "\uFFFD"}, // a run of invalid bytes is one replacement
+		{"日本語", 7, "日本"},
+		{"", 0, ""},
+	} {
+		got := Clip(tc.in, tc.n)
+		if got != tc.want || len(got) > tc.n || !utf8.ValidString(got) {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+}
