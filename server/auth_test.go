@@ -285,6 +285,25 @@ func TestJWTAuth(t *testing.T) {
 			}
 			if source == "file" {
 				writeFile(t, file, string(jwksJSON(t, rsaKey.jwk(t), ecKey.jwk(t)))) // restore for nothing else; keeps the file valid
+			} else {
+				// The rotation spent the JWKS refetch for 10 s. Tokens of
+				// made-up key ids (anyone can sign with a key of their own)
+				// are then refused at once, not queued for the next
+				// refetch one behind the other.
+				start := time.Now()
+				var wg sync.WaitGroup
+				for i := range 8 {
+					wg.Go(func() {
+						tok := newRSAKey(t, fmt.Sprintf("made-up-%d", i)).token(t, claims("mallory", time.Hour))
+						if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + tok}, typenameQuery); r.status != 401 {
+							t.Errorf("token of a made-up key: %d", r.status)
+						}
+					})
+				}
+				wg.Wait()
+				if d := time.Since(start); d > 3*time.Second {
+					t.Errorf("8 tokens of made-up keys took %v to refuse: they waited for the JWKS refetch", d)
+				}
 			}
 		})
 	}

@@ -51,13 +51,17 @@ func CheckAlgorithms(algs []string) error {
 	return nil
 }
 
+// unknownKeyWait is the longest a token of an unknown key waits for the
+// JWKS refetch to be allowed.
+const unknownKeyWait = 50 * time.Millisecond
+
 // JWT admits requests with "Authorization: Bearer <JWT>" signed by a key of
 // the JWKS with an allowed algorithm, from the issuer, for the audience,
 // not expired (60 s of skew allowed). The identity is the token's subject.
 type JWT struct {
 	issuer, audience string
 	parser           *jwt.Parser
-	keyfunc          jwt.Keyfunc
+	keyfunc          func(context.Context) jwt.Keyfunc // the request's context: a wait for keys ends with it
 }
 
 // NewJWT returns a JWT authenticator. With a JWKS URL, it fetches the keys
@@ -78,7 +82,7 @@ func NewJWT(ctx context.Context, c JWTConfig) (*JWT, error) {
 	case (c.JWKSURL == "") == (c.JWKSFile == ""):
 		return nil, errors.New("-auth jwt needs exactly one of -jwt-jwks-url and -jwt-jwks-file")
 	}
-	var kf jwt.Keyfunc
+	var kf func(context.Context) jwt.Keyfunc
 	if c.JWKSURL != "" {
 		client := c.HTTPClient
 		if client == nil {
@@ -87,18 +91,21 @@ func NewJWT(ctx context.Context, c JWTConfig) (*JWT, error) {
 		// A token naming an unknown key refetches the JWKS (rotation), at
 		// most every 10 s whatever the tokens: a flood of made-up key ids
 		// costs one fetch per 10 s, and a rotated key is seen within 10 s.
+		// A token that finds the refetch spent is refused at once (it
+		// waits at most unknownKeyWait), never queued behind the others:
+		// made-up key ids cannot hold requests and connections.
 		k, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{c.JWKSURL}, keyfunc.Override{Client: client,
-			RefreshUnknownKID: rate.NewLimiter(rate.Every(10*time.Second), 1)})
+			RefreshUnknownKID: rate.NewLimiter(rate.Every(10*time.Second), 1), RateLimitWaitMax: unknownKeyWait})
 		if err != nil {
 			return nil, fmt.Errorf("-jwt-jwks-url: %w", err)
 		}
-		kf = k.Keyfunc
+		kf = k.KeyfuncCtx
 	} else {
 		f, err := watchFile(c.JWKSFile, parseJWKS, noKeys)
 		if err != nil {
 			return nil, fmt.Errorf("-jwt-jwks-file: %w", err)
 		}
-		kf = fileKeyfunc(f)
+		kf = func(context.Context) jwt.Keyfunc { return fileKeyfunc(f) }
 	}
 	return &JWT{
 		issuer: c.Issuer, audience: c.Audience,
@@ -153,7 +160,7 @@ func (j *JWT) Authenticate(r *http.Request) (Identity, error) {
 		return Identity{}, errors.New("JWT refused: wrong issuer or audience, or expired")
 	}
 	claims = jwt.RegisteredClaims{}
-	if _, err := j.parser.ParseWithClaims(raw, &claims, j.keyfunc); err != nil {
+	if _, err := j.parser.ParseWithClaims(raw, &claims, j.keyfunc(r.Context())); err != nil {
 		return Identity{}, fmt.Errorf("JWT refused: %w", err)
 	}
 	if claims.Subject == "" {
