@@ -15,8 +15,9 @@ import (
 // while the client is busy with this page. A prefetched page is bound to
 // the listing, the token, the page size and the caller; it lives prefetchTTL
 // from the start of its fetch (which may take no longer), and is never
-// handed over after; at most maxPrefetched are held or under way (each at
-// most one AWS page, 1000 items). A walk that stops costs at most the one
+// handed over after; at most maxPrefetched are held, and at most
+// maxPrefetched fetches are under way, whether or not a request took their
+// page and left (each at most one AWS page, 1000 items). A walk that stops costs at most the one
 // page fetched for nothing. Fetches under way stop when the Source closes.
 const (
 	maxPrefetched = 64 // about 32 MB at most: 64 pages of 1,000 items
@@ -38,6 +39,7 @@ type prefetched struct {
 type prefetcher struct {
 	mu      sync.Mutex
 	pages   map[prefetchKey]*prefetched
+	running int // fetches under way, their pages held or taken
 	metrics *obs.Metrics
 	now     func() time.Time
 	ctx     context.Context // the fetches': cancelled by close
@@ -67,21 +69,27 @@ func Prefetch[T any](ctx context.Context, s *Source, l relay.Listing[T], c relay
 }
 
 // start runs fetch in the background for key, unless key is already held
-// or under way, or maxPrefetched are.
+// or under way, or maxPrefetched pages are held or fetches under way.
 func (p *prefetcher) start(key prefetchKey, fetch func(context.Context) (any, error)) {
 	now := p.now()
 	p.mu.Lock()
 	p.expire(now)
-	if _, ok := p.pages[key]; ok || len(p.pages) >= maxPrefetched {
+	if _, ok := p.pages[key]; ok || len(p.pages) >= maxPrefetched || p.running >= maxPrefetched {
 		p.mu.Unlock()
 		return
 	}
 	e := &prefetched{done: make(chan struct{}), expires: now.Add(prefetchTTL)}
 	p.pages[key] = e
+	p.running++
 	p.mu.Unlock()
 	p.metrics.Prefetch("started")
 	go func() {
-		defer close(e.done)
+		defer func() {
+			close(e.done)
+			p.mu.Lock()
+			p.running--
+			p.mu.Unlock()
+		}()
 		ctx, cancel := context.WithTimeout(p.ctx, prefetchTTL)
 		defer cancel()
 		e.page, e.err = fetch(ctx)

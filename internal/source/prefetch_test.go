@@ -79,3 +79,33 @@ func TestPrefetchBounded(t *testing.T) {
 		t.Error("a cancelled fetch handed over")
 	}
 }
+
+// TestPrefetchAbandonedTakes: a request that takes a page still being
+// fetched and then leaves (its client hung up) frees no fetch slot: however
+// many do so, at most maxPrefetched fetches are under way.
+func TestPrefetchAbandonedTakes(t *testing.T) {
+	p := newPrefetcher(nil, time.Now)
+	defer p.close()
+	started := make(chan struct{}, 1000)
+	block := func(ctx context.Context) (any, error) {
+		started <- struct{}{}
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := range 1000 {
+		key := prefetchKey{listing: "fp", token: "t", size: i}
+		p.start(key, block)
+		if _, ok := p.take(gone, key); ok {
+			t.Fatal("a page handed over to a request that left")
+		}
+	}
+	for range maxPrefetched {
+		<-started
+	}
+	time.Sleep(50 * time.Millisecond) // a fetch over the bound would have started by now
+	if n := len(started); n != 0 {
+		t.Errorf("%d fetches under way, want %d", maxPrefetched+n, maxPrefetched)
+	}
+}
