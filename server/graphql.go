@@ -13,6 +13,8 @@ import (
 	"github.com/ravilushqa/otelgqlgen"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/execgraph/execgraph/internal/apperr"
 	"github.com/execgraph/execgraph/internal/frontdoor"
@@ -63,11 +65,21 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		// A span per operation and per resolver that calls AWS (never the
 		// query text, the variables or the arguments), under the HTTP
 		// request's span.
-		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(redacted(m.tracer)), otelgqlgen.WithoutVariables(),
+		tp := redacted(m.tracer)
+		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(tp), otelgqlgen.WithoutVariables(),
 			otelgqlgen.WithCreateSpanFromFields(func(fc *graphql.FieldContext) bool { return fc.IsResolver })))
-		h = otelhttp.NewHandler(h, "graphql", otelhttp.WithTracerProvider(m.tracer))
+		h = otelhttp.NewHandler(withRequestID(h), "graphql", otelhttp.WithTracerProvider(tp))
 	}
 	return h, nil
+}
+
+// withRequestID puts the request id on the request's span, which leads
+// from a trace to the request's log line and its errors.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		trace.SpanFromContext(r.Context()).SetAttributes(attribute.String("execgraph.request_id", obs.From(r.Context()).ID))
+		next.ServeHTTP(w, r)
+	})
 }
 
 // presentError gives every GraphQL error an extensions.code:

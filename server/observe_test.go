@@ -309,12 +309,29 @@ func TestTracing(t *testing.T) {
 		aliased += fmt.Sprintf(` a%d: lambdaDurableExecutions(functionName: "%s%d") { nodes { id } }`, i, huge[:300], i)
 	}
 	post(t, m2, `query `+longName+` {`+aliased+` }`, nil)
+	// Errors whose messages quote what the client asked for: an execution
+	// that does not exist (the gateway's NOT_FOUND) and a function AWS
+	// does not know (AWS's own message, on the AWS call's span).
+	const secret = "SECRETMARKER"
+	for _, q := range []string{
+		`{ stepFunctionsMapRuns(executionArn: "arn:aws:states:us-east-1:123456789012:execution:nope:` + secret + `1", first: 1) { nodes { id } } }`,
+		`{ lambdaDurableExecutions(functionName: "` + secret + `2") { nodes { id } } }`,
+	} {
+		if codes := errorCodes(post(t, m2, q, nil)); !slices.Equal(codes, []string{"NOT_FOUND"}) {
+			t.Fatalf("%s: codes %v, want [NOT_FOUND]", q, codes)
+		}
+	}
+	// The HTTP span carries the request id, which leads to the log line.
+	if r := request(t, m2, http.MethodPost, "/graphql", map[string]string{"X-Request-Id": "trace-request-1"}, typenameQuery); r.status != 200 {
+		t.Fatalf("status %d", r.status)
+	}
 	if err := tp2.ForceFlush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	total, named := 0, false
+	total, named, requestID := 0, false, false
 	for _, s := range rec2.Ended() {
 		named = named || strings.HasPrefix(s.Name(), longName[:maxSpanName])
+		requestID = requestID || slices.Contains(s.Attributes(), attribute.String("execgraph.request_id", "trace-request-1"))
 		texts := map[string]string{"name": s.Name(), "status": s.Status().Description}
 		for _, a := range s.Attributes() {
 			texts["attribute "+string(a.Key)] = a.Value.String()
@@ -326,7 +343,7 @@ func TestTracing(t *testing.T) {
 		}
 		for what, v := range texts {
 			total += len(v)
-			if what != "attribute aws.request.id" && (strings.Contains(v, cursor) || strings.Contains(v, big.ID) || strings.Contains(v, huge[:1000])) {
+			if what != "attribute aws.request.id" && (strings.Contains(v, cursor) || strings.Contains(v, big.ID) || strings.Contains(v, huge[:1000]) || strings.Contains(v, secret)) {
 				t.Errorf("span %.40s: %s holds the client's literal text", s.Name(), what)
 			}
 			if limit := map[bool]int{true: maxSpanName, false: maxSpanText}[what == "name"]; len(v) > limit {
@@ -337,8 +354,11 @@ func TestTracing(t *testing.T) {
 	if !named {
 		t.Error("no span is named after the operation")
 	}
+	if !requestID {
+		t.Error("no span carries the request id")
+	}
 	if total > 64<<10 {
-		t.Errorf("three requests put %d bytes into spans", total)
+		t.Errorf("the requests put %d bytes into spans", total)
 	}
 }
 

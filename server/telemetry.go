@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
 
-	"github.com/execgraph/execgraph/internal/obs"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -17,6 +15,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/execgraph/execgraph/internal/obs"
 )
 
 // newLogger is the logger of -log-format and -log-level.
@@ -70,14 +70,20 @@ func firstSet(vs ...string) string {
 }
 
 // redacted wraps a tracer provider so that its spans hold none of a
-// client's text but bounded pieces: otelgqlgen records the whole query
-// (cursors, ARNs and any string written as a literal) and every
-// resolver's arguments, with no option to stop it; those attributes are
-// dropped. What stays is bounded by the wrapper itself, whatever the
-// provider's limits: the span name (the client's operation name) to
-// maxSpanName bytes; string attributes, the status and recorded errors
-// (error messages quote at most 200 bytes of what the client sent) to
-// maxSpanText bytes.
+// client's text but bounded names. otelgqlgen records the whole query
+// (cursors, ARNs and any string written as a literal), every resolver's
+// arguments and every error message, and otelaws records AWS's error
+// messages (which quote the ARNs and names a client asked for), with no
+// option to stop either; the wrapper drops them all:
+//   - attributes of the query, the variables, the arguments and the error
+//     messages are dropped; other strings are cut to maxSpanText bytes;
+//   - a status keeps its code, not its description;
+//   - a recorded error keeps its Go type, not its message;
+//   - a span's name (for the operation's span, the client's operation
+//     name) is cut to maxSpanName bytes.
+//
+// What went wrong is in the request log and the response, under the
+// request id the HTTP span carries (execgraph.request_id).
 func redacted(tp trace.TracerProvider) trace.TracerProvider { return redactedProvider{tp} }
 
 const (
@@ -106,7 +112,7 @@ func (s redactedSpan) SetName(name string) { s.Span.SetName(obs.Clip(name, maxSp
 func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) {
 	kept := make([]attribute.KeyValue, 0, len(kv))
 	for _, a := range kv {
-		if clientText(a) {
+		if clientText(string(a.Key)) {
 			continue
 		}
 		if a.Value.Type() == attribute.STRING {
@@ -117,20 +123,17 @@ func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) {
 	s.Span.SetAttributes(kept...)
 }
 
-func (s redactedSpan) SetStatus(code codes.Code, description string) {
-	s.Span.SetStatus(code, obs.Clip(description, maxSpanText))
-}
+func (s redactedSpan) SetStatus(code codes.Code, _ string) { s.Span.SetStatus(code, "") }
 
-func (s redactedSpan) RecordError(err error, opts ...trace.EventOption) {
+func (s redactedSpan) RecordError(err error, _ ...trace.EventOption) {
 	if err != nil {
-		err = errors.New(obs.Clip(err.Error(), maxSpanText))
+		s.Span.AddEvent("exception", trace.WithAttributes(attribute.String("exception.type", fmt.Sprintf("%T", err))))
 	}
-	s.Span.RecordError(err, opts...)
 }
 
-// clientText reports whether an otelgqlgen attribute holds the client's
-// text: the query, the variables, a resolver's arguments.
-func clientText(kv attribute.KeyValue) bool {
-	k := string(kv.Key)
-	return k == "gql.request.query" || strings.HasPrefix(k, "gql.request.variables") || strings.HasPrefix(k, "gql.resolver.args")
+// clientText reports whether an attribute of otelgqlgen holds the client's
+// text: the query, the variables, a resolver's arguments, an error message.
+func clientText(key string) bool {
+	return key == "gql.request.query" || strings.HasPrefix(key, "gql.request.variables") || strings.HasPrefix(key, "gql.resolver.args") ||
+		strings.HasPrefix(key, "gql.resolver.error.") && strings.HasSuffix(key, ".message")
 }
