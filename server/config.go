@@ -134,7 +134,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&c.LogLevel, "log-level", "info", `"debug", "info", "warn" or "error"`)
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body, in bytes")
 	fs.IntVar(&c.MaxConnections, "max-connections", 1024, "most client connections open at once (more wait to be accepted)")
-	fs.IntVar(&c.MaxConnsPerIP, "max-connections-per-ip", 64, "most connections one client (an IPv4 address or an IPv6 /64) may hold open, more are closed at once; 0: no cap (behind a proxy, whose address every client shares)")
+	fs.IntVar(&c.MaxConnsPerIP, "max-connections-per-ip", 64, "most connections one client (an IPv4 address, a public IPv6 /64, any other IPv6 address) may hold open, more are closed at once; 0: no cap (behind a proxy, whose address every client shares)")
 	durationVar(fs, &c.RequestTimeout, "request-timeout", 30*time.Second, "deadline of a request: every resolver and AWS call stops at it")
 	durationVar(fs, &c.ReadHeaderTimeout, "read-header-timeout", 5*time.Second, "HTTP read-header timeout")
 	durationVar(fs, &c.ReadTimeout, "read-timeout", 15*time.Second, "HTTP read timeout")

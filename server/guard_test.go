@@ -207,7 +207,12 @@ func TestClientOf(t *testing.T) {
 		{"[2001:db8:1:2:ffff:ffff:ffff:ffff]:1", "2001:db8:1:2::/64"},
 		{"[2001:db8:1:3::1]:1", "2001:db8:1:3::/64"},
 		{"[::ffff:192.0.2.7]:80", "192.0.2.7"},
-		{"[::1]:8080", "::/64"},
+		{"[::1]:8080", "::1"},
+		{"[fe80::1%eth0]:1", "fe80::1%eth0"}, // link-local: a LAN shares fe80::/64
+		{"[fe80::2%eth0]:1", "fe80::2%eth0"},
+		{"[fd00:1:2:3::5]:1", "fd00:1:2:3::5"},         // unique local: a cluster shares its /64
+		{"[64:ff9b::c000:207]:1", "64:ff9b::c000:207"}, // NAT64: IPv4 hosts
+		{"[2a00:1450:4001:80b::200e]:1", "2a00:1450:4001:80b::/64"},
 	} {
 		addr, err := net.ResolveTCPAddr("tcp", tc.addr)
 		if err != nil {

@@ -9,8 +9,8 @@ import (
 
 // perIPListener closes, as soon as they are accepted, connections from a
 // client that already holds max of them: one client cannot take every
-// connection slot (-max-connections) from the others. A client is an IPv4
-// address, or an IPv6 /64 (what one host is usually given).
+// connection slot (-max-connections) from the others. A client is what
+// clientOf names.
 type perIPListener struct {
 	net.Listener
 	max int
@@ -27,8 +27,10 @@ func limitPerIP(ln net.Listener, max int) net.Listener {
 	return &perIPListener{Listener: ln, max: max, conns: map[string]int{}}
 }
 
-// clientOf names the client of a remote address: its IPv4 address, or the
-// /64 of its IPv6 address.
+// clientOf names the client of a remote address: its IPv4 address; the /64
+// of a public IPv6 address (what one host is usually given); any other
+// IPv6 address itself (link-local, unique local and NAT64 addresses share
+// their /64 with many hosts of a LAN, a cluster or the IPv4 internet).
 func clientOf(addr net.Addr) string {
 	host, _, err := net.SplitHostPort(addr.String())
 	if err != nil {
@@ -39,12 +41,16 @@ func clientOf(addr net.Addr) string {
 		return host
 	}
 	ip = ip.Unmap()
-	if ip.Is6() {
+	if ip.Is6() && ip.IsGlobalUnicast() && !ip.IsPrivate() && !nat64.Contains(ip) {
 		p, _ := ip.Prefix(64)
 		return p.String()
 	}
 	return ip.String()
 }
+
+// nat64 is the well-known NAT64 prefix: its addresses stand for IPv4 hosts,
+// many behind one /64.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
 
 func (l *perIPListener) Accept() (net.Conn, error) {
 	for {
