@@ -114,7 +114,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.StringVar(&jwtAlgs, "jwt-algorithms", strings.Join(auth.DefaultAlgorithms, ","), "JWT signing algorithms accepted, comma-separated (never none or HMAC)")
 
 	fs.StringVar(&corsOrigins, "cors-origins", "", `origins (scheme://host[:port]) whose browser pages may call /graphql, comma-separated; "*": any`)
-	fs.StringVar(&allowedHosts, "allowed-hosts", "", `Host header values served, comma-separated; "*": any (default: localhost, 127.0.0.1 and ::1 on a loopback -addr, any otherwise)`)
+	fs.StringVar(&allowedHosts, "allowed-hosts", "", `Host header values served, comma-separated; "*": any (default: localhost, 127.0.0.1, ::1 and its own host on a loopback -addr, any otherwise)`)
 
 	fs.IntVar(&c.MaxQueryCost, "max-query-cost", 5000, "largest query cost: AWS calls a query may make plus the objects it may return")
 	fs.IntVar(&c.MaxTokens, "max-tokens", 2000, "largest number of tokens in a query document")
@@ -333,24 +333,25 @@ func (c *Config) checkOrigins() error {
 	return nil
 }
 
-// loopbackHosts are the Host names served on a loopback address.
-var loopbackHosts = []string{"localhost", "127.0.0.1", "::1"}
-
-// hostsOf is the Host names an unauthenticated listener on addr serves
-// (-metrics-addr): loopback names on a loopback address, where a rebound
-// page of the operator's browser could reach it; any elsewhere, where
-// scrapers name it by whatever address they found.
+// hostsOf is the Host names a listener on addr serves by default: on a
+// loopback address, where a rebound page of the operator's browser could
+// reach it, the loopback names and addr's own host (127.0.0.2, say); any
+// elsewhere (nil), where clients name it by whatever address they found.
 func hostsOf(addr string) []string {
-	if isLoopback(addr) {
-		return loopbackHosts
+	if !isLoopback(addr) {
+		return nil
 	}
-	return nil
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" && !slices.Contains(hosts, host) {
+		hosts = append(hosts, host)
+	}
+	return hosts
 }
 
-// checkHosts resolves -allowed-hosts: loopback names on a loopback address.
+// checkHosts resolves -allowed-hosts: hostsOf(-addr) by default.
 func (c *Config) checkHosts() error {
-	if len(c.AllowedHosts) == 0 && isLoopback(c.Addr) {
-		c.AllowedHosts = slices.Clone(loopbackHosts)
+	if len(c.AllowedHosts) == 0 {
+		c.AllowedHosts = hostsOf(c.Addr)
 	}
 	if len(c.AllowedHosts) == 0 && c.Auth == auth.ModeNone {
 		return errors.New("-insecure-no-auth on a non-loopback -addr needs -allowed-hosts: without authentication, a page whose DNS name was rebound to this address could read it; name the host names clients use (or \"*\" if something in front checks them)")

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,20 @@ func TestHostGuard(t *testing.T) {
 		if r := request(t, m, http.MethodGet, "/healthz", map[string]string{"Host": host}, ""); r.status != 200 {
 			t.Errorf("healthz with Host %s: %d", host, r.status)
 		}
+	}
+	// On another loopback address, that address is served as well.
+	other := startGateway(t, func(c *Config) {
+		flags, err := ParseFlags([]string{"-addr", "127.0.0.2:0"}, func(string) string { return "" }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Addr, c.AllowedHosts = flags.Addr, flags.AllowedHosts
+	})
+	if r := request(t, other, http.MethodPost, "/graphql", map[string]string{"Host": "127.0.0.2"}, typenameQuery); r.status != 200 {
+		t.Errorf("Host 127.0.0.2 on 127.0.0.2: %d", r.status)
+	}
+	if r := request(t, other, http.MethodPost, "/graphql", map[string]string{"Host": "evil.example"}, typenameQuery); r.status != 421 {
+		t.Errorf("Host evil.example on 127.0.0.2: %d", r.status)
 	}
 	// -allowed-hosts names the hosts, "*" any.
 	named := startGateway(t, func(c *Config) { c.AllowedHosts = []string{"gateway.example"} })
@@ -200,6 +215,26 @@ func TestConnectionsPerIP(t *testing.T) {
 // TestClientOf: the per-client cap counts an IPv4 address as one client
 // and an IPv6 /64 as one (a host holds a whole /64); IPv4 mapped into IPv6
 // is the IPv4 address.
+// TestHostsOf: the Host names served by default on a listen address.
+func TestHostsOf(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		want []string
+	}{
+		{"127.0.0.1:8080", []string{"localhost", "127.0.0.1", "::1"}},
+		{"localhost:8080", []string{"localhost", "127.0.0.1", "::1"}},
+		{"127.0.0.2:9090", []string{"localhost", "127.0.0.1", "::1", "127.0.0.2"}},
+		{"[::ffff:127.0.0.1]:1", []string{"localhost", "127.0.0.1", "::1", "::ffff:127.0.0.1"}},
+		{"0.0.0.0:9090", nil},
+		{":9090", nil},
+		{"10.0.0.5:9090", nil},
+	} {
+		if got := hostsOf(tc.addr); !slices.Equal(got, tc.want) {
+			t.Errorf("hostsOf(%s) = %v, want %v", tc.addr, got, tc.want)
+		}
+	}
+}
+
 func TestClientOf(t *testing.T) {
 	for _, tc := range []struct{ addr, want string }{
 		{"192.0.2.7:50000", "192.0.2.7"},

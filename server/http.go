@@ -86,7 +86,7 @@ func hostGuard(hosts []string, next http.Handler) http.Handler {
 		}
 		host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
 		if !slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
-			slog.WarnContext(r.Context(), "request refused: Host not allowed", "host", truncate(r.Host, 100), "remote", r.RemoteAddr)
+			slog.WarnContext(r.Context(), "request refused: Host not allowed", "host", obs.Clip(r.Host, 100), "remote", r.RemoteAddr)
 			writeHTTPError(w, r, http.StatusMisdirectedRequest, apperr.HostNotAllowed, "this gateway does not serve that host name (see -allowed-hosts)")
 			return
 		}
@@ -120,7 +120,7 @@ func crossSiteGuard(origins []string, next http.Handler) http.Handler {
 			probe = &shallow
 		}
 		if err := cop.Check(probe); err != nil {
-			slog.WarnContext(r.Context(), "request refused: cross-site", "origin", truncate(r.Header.Get("Origin"), 100), "secFetchSite", truncate(r.Header.Get("Sec-Fetch-Site"), 40))
+			slog.WarnContext(r.Context(), "request refused: cross-site", "origin", obs.Clip(r.Header.Get("Origin"), 100), "secFetchSite", obs.Clip(r.Header.Get("Sec-Fetch-Site"), 40))
 			writeHTTPError(w, r, http.StatusForbidden, apperr.CrossSite, "cross-site requests are refused: a browser page of another origin may call this gateway only if -cors-origins names it")
 			return
 		}
@@ -152,10 +152,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// truncate cuts s to at most n bytes for a log line.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

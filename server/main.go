@@ -183,7 +183,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		m.serve(pln, hostGuard(loopbackHosts, mux), 8) // a rebound page never reads a profile
+		m.serve(pln, hostGuard(hostsOf(c.PprofAddr), mux), 8) // a rebound page never reads a profile
 	}
 	go m.readiness.watch(bg, m.AWS)
 	m.logStart()

@@ -221,6 +221,8 @@ func TestRefusalsCounted(t *testing.T) {
 			t.Fatalf("%v: status %d, want %d", tc.header, r.status, tc.status)
 		}
 	}
+	// A CORS preflight is not a GraphQL request.
+	request(t, m, http.MethodOptions, "/graphql", map[string]string{"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}, "")
 	got := scrape(t, m.URL+"/metrics", map[string]string{"X-Api-Key": key})
 	for key, want := range map[string]float64{
 		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 3,

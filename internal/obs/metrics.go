@@ -104,7 +104,7 @@ func (m *Metrics) Count(path string, next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != path {
+		if r.URL.Path != path || r.Method == http.MethodOptions { // a CORS preflight is no request
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -143,21 +143,29 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", rec.ID)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() { // even when the handler panics: every request has its line
+			p := recover()
+			status := sw.status
+			if p != nil { // net/http ends the connection: the client got no answer
+				status = http.StatusInternalServerError
+			}
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			if status >= 500 {
 				level = slog.LevelWarn
 			}
 			log.LogAttrs(r.Context(), level, "request",
 				slog.String("requestId", rec.ID),
 				slog.String("method", r.Method),
 				slog.String("path", Clip(r.URL.Path, 200)),
-				slog.Int("status", sw.status),
+				slog.Int("status", status),
 				slog.Duration("duration", time.Since(start)),
 				slog.String("identity", rec.Identity()),
 				slog.String("operation", rec.Operation()),
 				slog.Int64("upstreamCalls", rec.UpstreamCalls.Load()),
 				slog.Any("codes", rec.Codes()),
 			)
+			if p != nil {
+				panic(p)
+			}
 		}()
 		next.ServeHTTP(sw, r.WithContext(With(r.Context(), rec)))
 	})

@@ -1,6 +1,11 @@
 package obs
 
 import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -28,5 +33,25 @@ func TestClip(t *testing.T) {
 		if got != tc.want || len(got) > tc.n || !utf8.ValidString(got) {
 			t.Errorf("Clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 		}
+	}
+}
+
+// TestPanicLogged: a request whose handler panics is logged, as a 500 at
+// warning level, and the panic goes on to net/http.
+func TestPanicLogged(t *testing.T) {
+	var buf bytes.Buffer
+	h := Middleware(slog.New(slog.NewTextHandler(&buf, nil)), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic(http.ErrAbortHandler)
+	}))
+	func() {
+		defer func() {
+			if p := recover(); p != http.ErrAbortHandler {
+				t.Errorf("panic %v, want it passed on", p)
+			}
+		}()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/graphql", nil))
+	}()
+	if line := buf.String(); !strings.Contains(line, "level=WARN") || !strings.Contains(line, "status=500") {
+		t.Errorf("log line %q", line)
 	}
 }
