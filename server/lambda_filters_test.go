@@ -113,24 +113,35 @@ func TestLambdaCursorBoundToFilters(t *testing.T) {
 	m := startGateway(t)
 	fn := largest(t, m, "lambda")
 	const issued = `statuses: [SUCCEEDED, FAILED]`
-	query := func(args string) string {
-		return `query($id: String!, $after: String) { conn: lambdaDurableExecutions(functionName: $id, ` + args +
-			`, first: 3, after: $after) { edges { cursor } pageInfo { endCursor } } }`
-	}
-	var first struct {
+	type page struct {
 		Data struct {
 			Conn struct {
-				Edges    []struct{ Cursor string }
+				Edges []struct {
+					Cursor string
+					Node   struct{ ID string }
+				}
 				PageInfo struct{ EndCursor string }
 			}
 		}
+		Errors []gqlError
 	}
-	postInto(t, m, query(issued), map[string]any{"id": fn.ID}, &first)
-	conn := first.Data.Conn
-	if len(conn.Edges) != 3 {
-		t.Fatalf("first page: %d edges", len(conn.Edges))
+	list := func(args string, first int, after *string) page {
+		var p page
+		postInto(t, m, `query($id: String!, $after: String) { conn: lambdaDurableExecutions(functionName: $id, `+args+
+			fmt.Sprintf(`, first: %d, after: $after) { edges { cursor node { id } } pageInfo { endCursor } } }`, first),
+			map[string]any{"id": fn.ID, "after": after}, &p)
+		return p
 	}
-	cursors := map[string]string{"inside a page": conn.Edges[0].Cursor, "at its end": conn.PageInfo.EndCursor}
+	four := list(issued, 4, nil).Data.Conn.Edges
+	conn := list(issued, 3, nil).Data.Conn
+	if len(four) != 4 || len(conn.Edges) != 3 {
+		t.Fatalf("first pages: %d and %d edges", len(four), len(conn.Edges))
+	}
+	// Each cursor, and the item a walk resumed from it starts with.
+	cursors := []struct{ where, cursor, next string }{
+		{"inside a page", conn.Edges[0].Cursor, four[1].Node.ID},
+		{"at its end", conn.PageInfo.EndCursor, four[3].Node.ID},
+	}
 	for _, tc := range []struct {
 		args  string
 		valid bool
@@ -146,15 +157,19 @@ func TestLambdaCursorBoundToFilters(t *testing.T) {
 		{issued + `, startedAfter: "2020-01-01T00:00:00Z"`, false},
 		{issued + `, startedBefore: "2099-01-01T00:00:00Z"`, false},
 	} {
-		for where, cursor := range cursors {
+		for _, c := range cursors {
 			before := listCalls(m, "lambda.ListDurableExecutionsByFunction")
-			codes := errorCodes(post(t, m, query(tc.args), map[string]any{"id": fn.ID, "after": cursor}))
+			p := list(tc.args, 3, &c.cursor)
 			calls := listCalls(m, "lambda.ListDurableExecutionsByFunction") - before
+			var codes []string
+			for _, e := range p.Errors {
+				codes = append(codes, e.code())
+			}
 			switch {
-			case tc.valid && len(codes) != 0:
-				t.Errorf("%s, cursor %s: refused %v", tc.args, where, codes)
+			case tc.valid && (len(codes) != 0 || len(p.Data.Conn.Edges) == 0 || p.Data.Conn.Edges[0].Node.ID != c.next):
+				t.Errorf("%s, cursor %s: codes %v, resumed at %+v, want %s", tc.args, c.where, codes, p.Data.Conn.Edges, c.next)
 			case !tc.valid && (!slices.Equal(codes, []string{"INVALID_CURSOR"}) || calls != 0):
-				t.Errorf("%s, cursor %s: codes %v after %d AWS calls, want [INVALID_CURSOR] after none", tc.args, where, codes, calls)
+				t.Errorf("%s, cursor %s: codes %v after %d AWS calls, want [INVALID_CURSOR] after none", tc.args, c.where, codes, calls)
 			}
 		}
 	}
