@@ -99,13 +99,26 @@ func TestAPIKeyAuth(t *testing.T) {
 type jwksServer struct {
 	mu      sync.Mutex
 	keys    []jwkset.JWK
-	fetches int // requests served
+	fetches int           // requests served
+	delay   time.Duration // before each answer: an identity provider far away
+	down    bool          // answer 503: an identity provider in an outage
 	*httptest.Server
 }
 
 func newJWKSServer(t *testing.T, keys ...jwkset.JWK) *jwksServer {
 	s := &jwksServer{keys: keys}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		delay, down := s.delay, s.down
+		s.mu.Unlock()
+		time.Sleep(delay)
+		if down {
+			s.mu.Lock()
+			s.fetches++
+			s.mu.Unlock()
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(s.json(t))
 	}))
@@ -178,6 +191,18 @@ func (k signingKey) token(t testing.TB, claims jwt.MapClaims) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// madeUpTokens are n valid-looking tokens of key ids no JWKS holds, signed
+// by a key of the caller's own (anyone can make them), made before any
+// timing starts.
+func madeUpTokens(t testing.TB, n int) []string {
+	forger := newRSAKey(t, "")
+	toks := make([]string, n)
+	for i := range toks {
+		toks[i] = signingKey{fmt.Sprint("made-up-", i), "RS256", forger.private}.token(t, claims("mallory", time.Hour))
+	}
+	return toks
 }
 
 func claims(sub string, exp time.Duration, edits ...func(jwt.MapClaims)) jwt.MapClaims {
@@ -290,11 +315,11 @@ func TestJWTAuth(t *testing.T) {
 				// made-up key ids (anyone can sign with a key of their own)
 				// are then refused at once, not queued for the next
 				// refetch one behind the other.
+				toks := madeUpTokens(t, 8)
 				start := time.Now()
 				var wg sync.WaitGroup
-				for i := range 8 {
+				for _, tok := range toks {
 					wg.Go(func() {
-						tok := newRSAKey(t, fmt.Sprintf("made-up-%d", i)).token(t, claims("mallory", time.Hour))
 						if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Authorization": "Bearer " + tok}, typenameQuery); r.status != 401 {
 							t.Errorf("token of a made-up key: %d", r.status)
 						}
@@ -369,4 +394,95 @@ func TestKeyFilesFailClosed(t *testing.T) {
 		writeFile(t, file, string(jwksJSON(t, key.jwk(t))))
 		waitFor(t, "the fixed JWKS to accept alice", func() bool { return status(m, bearer) == 200 })
 	})
+}
+
+// TestJWKSRefetchFromASlowProvider: with a JWKS URL that takes 300 ms to
+// answer, a key that appears in it is accepted by the first tokens that
+// name it, all waiting for one fetch; a forged token that starts that fetch
+// and hangs up does not cancel it; once the refetch is spent, tokens of
+// made-up keys are refused at once and fetch nothing.
+func TestJWKSRefetchFromASlowProvider(t *testing.T) {
+	old, rotated := newRSAKey(t, "old"), newRSAKey(t, "new")
+	jwks := newJWKSServer(t, old.jwk(t))
+	m := startGateway(t, func(c *Config) {
+		c.Auth, c.JWTIssuer, c.JWTAudience, c.JWKSURL = "jwt", "https://idp.example", "execgraph", jwks.URL
+	})
+	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+	if r := request(t, m, http.MethodPost, "/graphql", bearer(old.token(t, claims("alice", time.Hour))), typenameQuery); r.status != 200 {
+		t.Fatalf("token of the key at start: %d", r.status)
+	}
+	jwks.mu.Lock()
+	jwks.delay = 300 * time.Millisecond
+	jwks.mu.Unlock()
+	jwks.set(old.jwk(t), rotated.jwk(t))
+	before := jwks.fetched()
+
+	// A forged token of a made-up key starts the fetch, and its client
+	// hangs up at once.
+	forged := madeUpTokens(t, 1)[0]
+	req, _ := http.NewRequest(http.MethodPost, m.URL+"/graphql", strings.NewReader(typenameQuery))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+forged)
+	if resp, err := (&http.Client{Timeout: 30 * time.Millisecond}).Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the forged request was answered in 30 ms (%d): it did not wait for the fetch", resp.StatusCode)
+	}
+	// Tokens of the new key, at once: all accepted, through that fetch.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			if r := request(t, m, http.MethodPost, "/graphql", bearer(rotated.token(t, claims(fmt.Sprint("user-", i), time.Hour))), typenameQuery); r.status != 200 {
+				t.Errorf("token of the new key: %d %s", r.status, r.body)
+			}
+		})
+	}
+	wg.Wait()
+	if n := jwks.fetched() - before; n != 1 {
+		t.Errorf("%d fetches of the JWKS, want 1 shared by every waiting request", n)
+	}
+	// The refetch is spent for 10 s: made-up keys are refused at once.
+	toks := madeUpTokens(t, 8)
+	start := time.Now()
+	for _, tok := range toks {
+		wg.Go(func() {
+			if r := request(t, m, http.MethodPost, "/graphql", bearer(tok), typenameQuery); r.status != 401 {
+				t.Errorf("token of a made-up key: %d", r.status)
+			}
+		})
+	}
+	wg.Wait()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("8 tokens of made-up keys took %v to refuse", d)
+	}
+	if n := jwks.fetched() - before; n != 1 {
+		t.Errorf("%d fetches of the JWKS after the made-up keys, want still 1", n)
+	}
+}
+
+// TestJWKSOutageKeepsKeys: when the identity provider fails, the keys in
+// force stay: a refetch that fails revokes nothing.
+func TestJWKSOutageKeepsKeys(t *testing.T) {
+	key := newRSAKey(t, "k")
+	jwks := newJWKSServer(t, key.jwk(t))
+	m := startGateway(t, func(c *Config) {
+		c.Auth, c.JWTIssuer, c.JWTAudience, c.JWKSURL = "jwt", "https://idp.example", "execgraph", jwks.URL
+	})
+	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
+	good := key.token(t, claims("alice", time.Hour))
+	if r := request(t, m, http.MethodPost, "/graphql", bearer(good), typenameQuery); r.status != 200 {
+		t.Fatalf("token of the key: %d", r.status)
+	}
+	jwks.mu.Lock()
+	jwks.down = true
+	jwks.mu.Unlock()
+	before := jwks.fetched()
+	if r := request(t, m, http.MethodPost, "/graphql", bearer(madeUpTokens(t, 1)[0]), typenameQuery); r.status != 401 {
+		t.Fatalf("token of a made-up key: %d", r.status)
+	}
+	if jwks.fetched() != before+1 {
+		t.Fatalf("the made-up key fetched the JWKS %d times, want 1", jwks.fetched()-before)
+	}
+	if r := request(t, m, http.MethodPost, "/graphql", bearer(good), typenameQuery); r.status != 200 {
+		t.Errorf("token of the key after a failed fetch: %d", r.status)
+	}
 }

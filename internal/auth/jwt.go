@@ -12,7 +12,6 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
-	"golang.org/x/time/rate"
 )
 
 // DefaultAlgorithms are the JWT signing algorithms accepted by default.
@@ -28,7 +27,7 @@ const Leeway = 60 * time.Second
 
 // JWTConfig configures JWT verification.
 type JWTConfig struct {
-	JWKSURL    string   // a JWKS served over HTTP(S), refreshed hourly and when a token names an unknown key
+	JWKSURL    string   // a JWKS served over HTTP(S): see remoteJWKS
 	JWKSFile   string   // or a JWKS file, read again when it changes (air-gapped setups, tests)
 	Issuer     string   // required: the iss every token must carry
 	Audience   string   // required: a value the token's aud must contain
@@ -50,10 +49,6 @@ func CheckAlgorithms(algs []string) error {
 	}
 	return nil
 }
-
-// unknownKeyWait is the longest a token of an unknown key waits for the
-// JWKS refetch to be allowed.
-const unknownKeyWait = 50 * time.Millisecond
 
 // JWT admits requests with "Authorization: Bearer <JWT>" signed by a key of
 // the JWKS with an allowed algorithm, from the issuer, for the audience,
@@ -88,18 +83,7 @@ func NewJWT(ctx context.Context, c JWTConfig) (*JWT, error) {
 		if client == nil {
 			client = &http.Client{Timeout: 10 * time.Second}
 		}
-		// A token naming an unknown key refetches the JWKS (rotation), at
-		// most every 10 s whatever the tokens: a flood of made-up key ids
-		// costs one fetch per 10 s, and a rotated key is seen within 10 s.
-		// A token that finds the refetch spent is refused at once (it
-		// waits at most unknownKeyWait), never queued behind the others:
-		// made-up key ids cannot hold requests and connections.
-		k, err := keyfunc.NewDefaultOverrideCtx(ctx, []string{c.JWKSURL}, keyfunc.Override{Client: client,
-			RefreshUnknownKID: rate.NewLimiter(rate.Every(10*time.Second), 1), RateLimitWaitMax: unknownKeyWait})
-		if err != nil {
-			return nil, fmt.Errorf("-jwt-jwks-url: %w", err)
-		}
-		kf = k.KeyfuncCtx
+		kf = newRemoteJWKS(ctx, c.JWKSURL, client).keyfunc
 	} else {
 		f, err := watchFile(c.JWKSFile, parseJWKS, noKeys)
 		if err != nil {
@@ -129,8 +113,11 @@ func parseJWKS(data []byte) (jwt.Keyfunc, error) {
 	return k.Keyfunc, nil
 }
 
-// noKeys is the key set of a broken JWKS file: it verifies nothing.
-func noKeys(*jwt.Token) (any, error) { return nil, errors.New("the JWKS file is missing or broken") }
+// errNoKeys: no JWKS is in force (a broken file, a URL not fetched yet).
+var errNoKeys = errors.New("no JWKS in force: the file is missing or broken, or the URL not fetched yet")
+
+// noKeys is the key set while no JWKS is in force: it verifies nothing.
+func noKeys(*jwt.Token) (any, error) { return nil, errNoKeys }
 
 // fileKeyfunc finds a token's key in the JWKS file, reading the file again
 // at once when the token names a key it does not hold (key rotation).
