@@ -86,6 +86,10 @@ func TestHostGuard(t *testing.T) {
 			t.Errorf("healthz with Host %s: %d", host, r.status)
 		}
 	}
+	// An address is compared as an address, whichever way it is written.
+	if r := request(t, m, http.MethodPost, "/graphql", map[string]string{"Host": "[0:0:0:0:0:0:0:1]:" + port}, typenameQuery); r.status != 200 {
+		t.Errorf("Host [0:0:0:0:0:0:0:1]: %d", r.status)
+	}
 	// On another loopback address, that address is served as well.
 	other := startGateway(t, func(c *Config) {
 		flags, err := ParseFlags([]string{"-addr", "127.0.0.2:0"}, func(string) string { return "" }, io.Discard)
@@ -245,8 +249,10 @@ func TestClientOf(t *testing.T) {
 		{"[::1]:8080", "::1"},
 		{"[fe80::1%eth0]:1", "fe80::1%eth0"}, // link-local: a LAN shares fe80::/64
 		{"[fe80::2%eth0]:1", "fe80::2%eth0"},
-		{"[fd00:1:2:3::5]:1", "fd00:1:2:3::5"},         // unique local: a cluster shares its /64
-		{"[64:ff9b::c000:207]:1", "64:ff9b::c000:207"}, // NAT64: IPv4 hosts
+		{"[fd00:1:2:3::5]:1", "fd00:1:2:3::5"},                                               // unique local: a cluster shares its /64
+		{"[64:ff9b::c000:207]:1", "64:ff9b::c000:207"},                                       // NAT64: IPv4 hosts
+		{"[64:ff9b:1::c000:207]:1", "64:ff9b:1::c000:207"},                                   // local-use NAT64
+		{"[2001:0:4136:e378:8000:63bf:3fff:fdd2]:1", "2001:0:4136:e378:8000:63bf:3fff:fdd2"}, // Teredo
 		{"[2a00:1450:4001:80b::200e]:1", "2a00:1450:4001:80b::/64"},
 	} {
 		addr, err := net.ResolveTCPAddr("tcp", tc.addr)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -79,19 +80,32 @@ func hostGuard(hosts []string, next http.Handler) http.Handler {
 	if len(hosts) == 0 {
 		return next
 	}
+	allowed := make([]string, len(hosts))
+	for i, h := range hosts {
+		allowed[i] = canonicalHost(h)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host := r.Host
 		if h, _, err := net.SplitHostPort(host); err == nil {
 			host = h
 		}
-		host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
-		if !slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
+		host = canonicalHost(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+		if !slices.ContainsFunc(allowed, func(h string) bool { return strings.EqualFold(h, host) }) {
 			slog.WarnContext(r.Context(), "request refused: Host not allowed", "host", obs.Clip(r.Host, 100), "remote", r.RemoteAddr)
 			writeHTTPError(w, r, http.StatusMisdirectedRequest, apperr.HostNotAllowed, "this gateway does not serve that host name (see -allowed-hosts)")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// canonicalHost writes an IP address one way (::ffff:127.0.0.2 and
+// ::ffff:7f00:2 are the same address); a name stays as it is.
+func canonicalHost(h string) string {
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a.String()
+	}
+	return h
 }
 
 // crossSiteGuard refuses, with 403, a request that a browser sent from

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 )
 
@@ -29,8 +30,8 @@ func limitPerIP(ln net.Listener, max int) net.Listener {
 
 // clientOf names the client of a remote address: its IPv4 address; the /64
 // of a public IPv6 address (what one host is usually given); any other
-// IPv6 address itself (link-local, unique local and NAT64 addresses share
-// their /64 with many hosts of a LAN, a cluster or the IPv4 internet).
+// IPv6 address itself (link-local, unique local, NAT64 and Teredo addresses
+// share their /64 with many hosts of a LAN, a cluster or the IPv4 internet).
 func clientOf(addr net.Addr) string {
 	host, _, err := net.SplitHostPort(addr.String())
 	if err != nil {
@@ -41,16 +42,21 @@ func clientOf(addr net.Addr) string {
 		return host
 	}
 	ip = ip.Unmap()
-	if ip.Is6() && ip.IsGlobalUnicast() && !ip.IsPrivate() && !nat64.Contains(ip) {
+	if ip.Is6() && ip.IsGlobalUnicast() && !ip.IsPrivate() && !slices.ContainsFunc(sharedIPv6, func(p netip.Prefix) bool { return p.Contains(ip) }) {
 		p, _ := ip.Prefix(64)
 		return p.String()
 	}
 	return ip.String()
 }
 
-// nat64 is the well-known NAT64 prefix: its addresses stand for IPv4 hosts,
-// many behind one /64.
-var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+// sharedIPv6 are public IPv6 prefixes whose /64s many hosts share: NAT64
+// (well-known and local-use: the addresses stand for IPv4 hosts) and
+// Teredo (every client of one relay).
+var sharedIPv6 = []netip.Prefix{
+	netip.MustParsePrefix("64:ff9b::/96"),
+	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("2001::/32"),
+}
 
 func (l *perIPListener) Accept() (net.Conn, error) {
 	for {

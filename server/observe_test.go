@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
@@ -323,15 +324,20 @@ func TestTracing(t *testing.T) {
 			t.Fatalf("%s: codes %v, want [NOT_FOUND]", q, codes)
 		}
 	}
-	// The HTTP span carries the request id, which leads to the log line.
-	if r := request(t, m2, http.MethodPost, "/graphql", map[string]string{"X-Request-Id": "trace-request-1"}, typenameQuery); r.status != 200 {
+	// The HTTP span carries the request id, which leads to the log line,
+	// and not the headers a client chose.
+	if r := request(t, m2, http.MethodPost, "/graphql", map[string]string{"X-Request-Id": "trace-request-1",
+		"User-Agent": secret + strings.Repeat("u", 5000), "X-Forwarded-For": secret + "-xff"}, typenameQuery); r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
 	if err := tp2.ForceFlush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	total, named, requestID := 0, false, false
+	total, named, requestID, failed := 0, false, false, false
 	for _, s := range rec2.Ended() {
+		failed = failed || s.Status().Code == codes.Error && slices.ContainsFunc(s.Events(), func(e sdktrace.Event) bool {
+			return e.Name == "exception" && slices.ContainsFunc(e.Attributes, func(a attribute.KeyValue) bool { return a.Key == "exception.type" })
+		})
 		named = named || strings.HasPrefix(s.Name(), longName[:maxSpanName])
 		requestID = requestID || slices.Contains(s.Attributes(), attribute.String("execgraph.request_id", "trace-request-1"))
 		texts := map[string]string{"name": s.Name(), "status": s.Status().Description}
@@ -358,6 +364,9 @@ func TestTracing(t *testing.T) {
 	}
 	if !requestID {
 		t.Error("no span carries the request id")
+	}
+	if !failed {
+		t.Error("no span of a failed request has an error status and an exception event")
 	}
 	if total > 64<<10 {
 		t.Errorf("the requests put %d bytes into spans", total)

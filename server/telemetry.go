@@ -75,8 +75,9 @@ func firstSet(vs ...string) string {
 // arguments and every error message, and otelaws records AWS's error
 // messages (which quote the ARNs and names a client asked for), with no
 // option to stop either; the wrapper drops them all:
-//   - attributes of the query, the variables, the arguments and the error
-//     messages are dropped; other strings are cut to maxSpanText bytes;
+//   - attributes of the query, the variables, the arguments, the error
+//     messages, the User-Agent and X-Forwarded-For are dropped, whether set
+//     at the start or later; other strings are cut to maxSpanText bytes;
 //   - a status keeps its code, not its description;
 //   - a recorded error keeps its Go type, not its message;
 //   - a span's name (for the operation's span, the client's operation
@@ -100,6 +101,16 @@ func (p redactedProvider) Tracer(name string, opts ...trace.TracerOption) trace.
 type redactedTracer struct{ trace.Tracer }
 
 func (t redactedTracer) Start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	// The start options carry attributes too (otelhttp's request
+	// attributes): they are rebuilt with those attributes redacted.
+	cfg := trace.NewSpanStartConfig(opts...)
+	opts = []trace.SpanStartOption{trace.WithAttributes(redact(cfg.Attributes())...), trace.WithSpanKind(cfg.SpanKind()), trace.WithLinks(cfg.Links()...)}
+	if !cfg.Timestamp().IsZero() {
+		opts = append(opts, trace.WithTimestamp(cfg.Timestamp()))
+	}
+	if cfg.NewRoot() {
+		opts = append(opts, trace.WithNewRoot())
+	}
 	ctx, span := t.Tracer.Start(ctx, obs.Clip(name, maxSpanName), opts...)
 	s := redactedSpan{span}
 	return trace.ContextWithSpan(ctx, s), s
@@ -109,7 +120,15 @@ type redactedSpan struct{ trace.Span }
 
 func (s redactedSpan) SetName(name string) { s.Span.SetName(obs.Clip(name, maxSpanName)) }
 
-func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) {
+func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) { s.Span.SetAttributes(redact(kv)...) }
+
+// TracerProvider is the redacted provider, for spans started from this one.
+func (s redactedSpan) TracerProvider() trace.TracerProvider { return redacted(s.Span.TracerProvider()) }
+
+// redact returns kv without the attributes that hold a client's text, and
+// the other strings cut to maxSpanText bytes (in a new slice: the caller's
+// is left alone).
+func redact(kv []attribute.KeyValue) []attribute.KeyValue {
 	kept := make([]attribute.KeyValue, 0, len(kv))
 	for _, a := range kv {
 		if clientText(string(a.Key)) {
@@ -120,7 +139,7 @@ func (s redactedSpan) SetAttributes(kv ...attribute.KeyValue) {
 		}
 		kept = append(kept, a)
 	}
-	s.Span.SetAttributes(kept...)
+	return kept
 }
 
 func (s redactedSpan) SetStatus(code codes.Code, _ string) { s.Span.SetStatus(code, "") }
@@ -131,9 +150,15 @@ func (s redactedSpan) RecordError(err error, _ ...trace.EventOption) {
 	}
 }
 
-// clientText reports whether an attribute of otelgqlgen holds the client's
-// text: the query, the variables, a resolver's arguments, an error message.
+// clientText reports whether an attribute holds a client's text: of
+// otelgqlgen, the query, the variables, a resolver's arguments, an error
+// message; of otelhttp, the User-Agent, the method as sent, and the client
+// address that X-Forwarded-For claims (network.peer.address is the peer).
 func clientText(key string) bool {
-	return key == "gql.request.query" || strings.HasPrefix(key, "gql.request.variables") || strings.HasPrefix(key, "gql.resolver.args") ||
+	switch key {
+	case "gql.request.query", "user_agent.original", "http.request.method_original", "client.address":
+		return true
+	}
+	return strings.HasPrefix(key, "gql.request.variables") || strings.HasPrefix(key, "gql.resolver.args") ||
 		strings.HasPrefix(key, "gql.resolver.error.") && strings.HasSuffix(key, ".message")
 }

@@ -145,7 +145,7 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 		defer func() { // even when the handler panics: every request has its line
 			p := recover()
 			status := sw.status
-			if p != nil { // net/http ends the connection: the client got no answer
+			if p != nil && !sw.wrote { // net/http ends the connection: the client got no answer
 				status = http.StatusInternalServerError
 			}
 			level := slog.LevelInfo

@@ -55,3 +55,20 @@ func TestPanicLogged(t *testing.T) {
 		t.Errorf("log line %q", line)
 	}
 }
+
+// TestPanicAfterAnswerLogged: a handler that answered and then panicked is
+// logged with the status it sent.
+func TestPanicAfterAnswerLogged(t *testing.T) {
+	var buf bytes.Buffer
+	h := Middleware(slog.New(slog.NewTextHandler(&buf, nil)), http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusAccepted)
+		panic(http.ErrAbortHandler)
+	}))
+	func() {
+		defer func() { _ = recover() }()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	}()
+	if line := buf.String(); !strings.Contains(line, "status=202") {
+		t.Errorf("log line %q", line)
+	}
+}
