@@ -20,6 +20,8 @@ const (
 	// jwksRefetch is the least time between two fetches a token of an
 	// unknown key starts.
 	jwksRefetch = 10 * time.Second
+	// jwksTimeout bounds a fetch, and so a request's wait for one.
+	jwksTimeout = 10 * time.Second
 	// jwksMaxBytes bounds a JWKS document.
 	jwksMaxBytes = 1 << 20
 )
@@ -27,8 +29,8 @@ const (
 // remoteJWKS is the JWKS at a URL. It is fetched at start (in the
 // background: an unreachable URL does not stop start-up), every jwksRefresh
 // after, and when a token names a key it does not hold, at most once per
-// jwksRefetch. A fetch runs on its own context (the client's timeout bounds
-// it), whoever started it: a request that waits for it, and leaves, does not
+// jwksRefetch. A fetch runs on its own context, bounded by jwksTimeout,
+// whoever started it: a request that waits for it, and leaves, does not
 // cancel it, and every request that needs it waits for the same fetch, each
 // at most until its own context ends. A request that finds no fetch under
 // way and the refetch spent is refused at once, so tokens of made-up key
@@ -92,7 +94,9 @@ func (r *remoteJWKS) fetch() <-chan struct{} {
 
 // get fetches and parses the JWKS.
 func (r *remoteJWKS) get() (jwt.Keyfunc, error) {
-	req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, r.url, nil)
+	ctx, cancel := context.WithTimeout(r.ctx, jwksTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
 	if err != nil {
 		return nil, err
 	}
