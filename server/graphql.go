@@ -65,10 +65,9 @@ func (m *Main) newGraphQL(src *source.Source, cursors *relay.Sealer, docs *front
 		// A span per operation and per resolver that calls AWS (never the
 		// query text, the variables or the arguments), under the HTTP
 		// request's span.
-		tp := redacted(m.tracer)
-		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(tp), otelgqlgen.WithoutVariables(),
+		exec.Use(otelgqlgen.Middleware(otelgqlgen.WithTracerProvider(m.tracer), otelgqlgen.WithoutVariables(),
 			otelgqlgen.WithCreateSpanFromFields(func(fc *graphql.FieldContext) bool { return fc.IsResolver })))
-		h = otelhttp.NewHandler(withRequestID(h), "graphql", otelhttp.WithTracerProvider(tp))
+		h = otelhttp.NewHandler(withRequestID(h), "graphql", otelhttp.WithTracerProvider(m.tracer))
 	}
 	return h, nil
 }

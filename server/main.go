@@ -144,7 +144,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	sdk := m.AWS.Copy()
 	sdk.APIOptions = append(sdk.APIOptions, gate.APIOptions)
 	if m.tracer != nil {
-		otelaws.AppendMiddlewares(&sdk.APIOptions, otelaws.WithTracerProvider(redacted(m.tracer)))
+		otelaws.AppendMiddlewares(&sdk.APIOptions, otelaws.WithTracerProvider(m.tracer))
 	}
 	regions, err := source.NewRegions(c.Regions, m.AWS.Region)
 	if err != nil {

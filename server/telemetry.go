@@ -38,10 +38,15 @@ func tracingConfigured(getenv func(string) string) bool {
 
 // startTracing sets m.tracer: the tracer provider a test gave, or, when the
 // standard variables name an OTLP endpoint, one exporting there over HTTP
-// (the exporter reads OTEL_EXPORTER_OTLP_* itself). Without either,
-// tracing is off and costs nothing.
+// (the exporter reads OTEL_EXPORTER_OTLP_* itself); either way redacted,
+// for every span the gateway makes. Without either, tracing is off and
+// costs nothing.
 func (m *Main) startTracing(ctx context.Context) error {
-	if m.tracer != nil || !tracingConfigured(os.Getenv) {
+	if m.tracer != nil {
+		m.tracer = redacted(m.tracer)
+		return nil
+	}
+	if !tracingConfigured(os.Getenv) {
 		return nil
 	}
 	exp, err := otlptracehttp.New(ctx)
@@ -52,10 +57,8 @@ func (m *Main) startTracing(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	limits := sdktrace.NewSpanLimits()
-	limits.AttributeValueLengthLimit = 256 // error messages, paths: nothing longer is worth a trace
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res), sdktrace.WithRawSpanLimits(limits))
-	m.tracer, m.tracerShutdown = tp, tp.Shutdown
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
+	m.tracer, m.tracerShutdown = redacted(tp), tp.Shutdown
 	slog.Info("tracing to OTLP", "endpoint", firstSet(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")))
 	return nil
 }
