@@ -25,6 +25,16 @@ import (
 
 // scrape reads /metrics at url and returns the value of each sample, keyed
 // "name{label=value,...}" with the labels sorted.
+// expectSeries checks the scraped series against the values a test wrote.
+func expectSeries(t *testing.T, got, want map[string]float64) {
+	t.Helper()
+	for key, w := range want {
+		if got[key] != w {
+			t.Errorf("%s = %v, want %v", key, got[key], w)
+		}
+	}
+}
+
 func scrape(t *testing.T, url string, header map[string]string) map[string]float64 {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
@@ -101,7 +111,7 @@ func TestMetrics(t *testing.T) {
 			finals++
 		}
 	}
-	for key, want := range map[string]float64{
+	expectSeries(t, got, map[string]float64{
 		"execgraph_graphql_requests_total{operation=Runs,outcome=ok}":       2,
 		"execgraph_graphql_requests_total{operation=Stuck,outcome=error}":   1,
 		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 1,
@@ -121,11 +131,7 @@ func TestMetrics(t *testing.T) {
 		// twice.
 		"execgraph_detail_cache_total{operation=DescribeMapRun,result=hit,service=stepfunctions}":  float64(finals),
 		"execgraph_detail_cache_total{operation=DescribeMapRun,result=miss,service=stepfunctions}": float64(5 + 5 - finals),
-	} {
-		if got[key] != want {
-			t.Errorf("%s = %v, want %v", key, got[key], want)
-		}
-	}
+	})
 	if calls["transfer.ListExecutions"] != 3 {
 		t.Errorf("the emulator saw %d throttled attempts, want 3", calls["transfer.ListExecutions"])
 	}
@@ -175,16 +181,12 @@ func TestOperationLabelBounded(t *testing.T) {
 		post(t, m, fmt.Sprintf("query Q%d { __typename }", i), nil)
 	}
 	got := scrape(t, m.URL+"/metrics", nil)
-	for key, want := range map[string]float64{
+	expectSeries(t, got, map[string]float64{
 		"execgraph_graphql_requests_total{operation=Q0,outcome=ok}":         1,
 		"execgraph_graphql_requests_total{operation=Q99,outcome=ok}":        1,
 		"execgraph_graphql_requests_total{operation=other,outcome=ok}":      5,
 		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 101,
-	} {
-		if got[key] != want {
-			t.Errorf("%s = %v, want %v", key, got[key], want)
-		}
-	}
+	})
 	if line := logLine(t, logs.String(), "cut-name"); !utf8.ValidString(line) || !strings.Contains(line, strings.Repeat("a", 99)) {
 		t.Errorf("log line of the request with a cut name: %q", line)
 	}
@@ -225,17 +227,13 @@ func TestRefusalsCounted(t *testing.T) {
 	// A CORS preflight is not a GraphQL request.
 	request(t, m, http.MethodOptions, "/graphql", map[string]string{"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}, "")
 	got := scrape(t, m.URL+"/metrics", map[string]string{"X-Api-Key": key})
-	for key, want := range map[string]float64{
+	expectSeries(t, got, map[string]float64{
 		"execgraph_graphql_requests_total{operation=none,outcome=rejected}": 3,
 		"execgraph_graphql_errors_total{code=UNAUTHENTICATED}":              1,
 		"execgraph_graphql_errors_total{code=CROSS_SITE_REQUEST}":           1,
 		"execgraph_graphql_errors_total{code=HOST_NOT_ALLOWED}":             1,
 		"execgraph_graphql_requests_in_flight{}":                            0,
-	} {
-		if got[key] != want {
-			t.Errorf("%s = %v, want %v", key, got[key], want)
-		}
-	}
+	})
 }
 
 // TestTracing: one trace holds the HTTP request, the GraphQL operation,
