@@ -3,4 +3,4 @@
 // rebuilds it.
 package graph
 
-//go:generate sh -c "cd .. && go tool gqlgen generate"
+//go:generate sh -c "cd .. && go run ./scripts/gengraph"

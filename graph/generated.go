@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/execgraph/execgraph/graph/model"
+	"github.com/execgraph/execgraph/internal/lists"
 	"github.com/execgraph/execgraph/internal/scalar"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -14799,7 +14800,7 @@ func (ec *executionContext) marshalNExecution2githubᚗcomᚋexecgraphᚋexecgra
 }
 
 func (ec *executionContext) marshalNExecution2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Execution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExecution2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecution(ctx, sel, v[i])
@@ -14815,7 +14816,7 @@ func (ec *executionContext) marshalNExecution2ᚕgithubᚗcomᚋexecgraphᚋexec
 }
 
 func (ec *executionContext) marshalNExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExecutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionEdge(ctx, sel, v[i])
@@ -14925,7 +14926,7 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) marshalNImageBuilderWorkflowExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowExecution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImageBuilderWorkflowExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowExecution(ctx, sel, v[i])
@@ -14951,7 +14952,7 @@ func (ec *executionContext) marshalNImageBuilderWorkflowExecution2ᚖgithubᚗco
 }
 
 func (ec *executionContext) marshalNImageBuilderWorkflowExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowExecutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImageBuilderWorkflowExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowExecutionEdge(ctx, sel, v[i])
@@ -14977,7 +14978,7 @@ func (ec *executionContext) marshalNImageBuilderWorkflowExecutionEdge2ᚖgithub�
 }
 
 func (ec *executionContext) marshalNImageBuilderWorkflowStepExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowStepExecution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImageBuilderWorkflowStepExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecution(ctx, sel, v[i])
@@ -15003,7 +15004,7 @@ func (ec *executionContext) marshalNImageBuilderWorkflowStepExecution2ᚖgithub�
 }
 
 func (ec *executionContext) marshalNImageBuilderWorkflowStepExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImageBuilderWorkflowStepExecutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImageBuilderWorkflowStepExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐImageBuilderWorkflowStepExecutionEdge(ctx, sel, v[i])
@@ -15045,7 +15046,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNIoTJobExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJobExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IoTJobExecution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIoTJobExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJobExecution(ctx, sel, v[i])
@@ -15071,7 +15072,7 @@ func (ec *executionContext) marshalNIoTJobExecution2ᚖgithubᚗcomᚋexecgraph�
 }
 
 func (ec *executionContext) marshalNIoTJobExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJobExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IoTJobExecutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIoTJobExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐIoTJobExecutionEdge(ctx, sel, v[i])
@@ -15107,7 +15108,7 @@ func (ec *executionContext) marshalNKeyValue2ᚖgithubᚗcomᚋexecgraphᚋexecg
 }
 
 func (ec *executionContext) marshalNLambdaDurableExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LambdaDurableExecution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLambdaDurableExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecution(ctx, sel, v[i])
@@ -15133,7 +15134,7 @@ func (ec *executionContext) marshalNLambdaDurableExecution2ᚖgithubᚗcomᚋexe
 }
 
 func (ec *executionContext) marshalNLambdaDurableExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LambdaDurableExecutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLambdaDurableExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionEdge(ctx, sel, v[i])
@@ -15169,7 +15170,7 @@ func (ec *executionContext) marshalNLambdaDurableExecutionStatus2githubᚗcomᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -15189,7 +15190,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋexecgraphᚋexecg
 }
 
 func (ec *executionContext) marshalNStepFunctionsMapRun2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StepFunctionsMapRun) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStepFunctionsMapRun2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRun(ctx, sel, v[i])
@@ -15215,7 +15216,7 @@ func (ec *executionContext) marshalNStepFunctionsMapRun2ᚖgithubᚗcomᚋexecgr
 }
 
 func (ec *executionContext) marshalNStepFunctionsMapRunEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StepFunctionsMapRunEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStepFunctionsMapRunEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐStepFunctionsMapRunEdge(ctx, sel, v[i])
@@ -15257,7 +15258,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNTransferExecution2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TransferExecution) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTransferExecution2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecution(ctx, sel, v[i])
@@ -15283,7 +15284,7 @@ func (ec *executionContext) marshalNTransferExecution2ᚖgithubᚗcomᚋexecgrap
 }
 
 func (ec *executionContext) marshalNTransferExecutionEdge2ᚕᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TransferExecutionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTransferExecutionEdge2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionEdge(ctx, sel, v[i])
@@ -15323,7 +15324,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -15369,7 +15370,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -15397,7 +15398,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -15417,7 +15418,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -15516,7 +15517,7 @@ func (ec *executionContext) marshalOExecutionStatus2ᚕgithubᚗcomᚋexecgraph�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐExecutionStatus(ctx, sel, v[i])
@@ -15695,7 +15696,7 @@ func (ec *executionContext) marshalOKeyValue2ᚕᚖgithubᚗcomᚋexecgraphᚋex
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKeyValue2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐKeyValue(ctx, sel, v[i])
@@ -15745,7 +15746,7 @@ func (ec *executionContext) marshalOLambdaDurableExecutionStatus2ᚕgithubᚗcom
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLambdaDurableExecutionStatus2githubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐLambdaDurableExecutionStatus(ctx, sel, v[i])
@@ -15898,7 +15899,7 @@ func (ec *executionContext) marshalOTransferExecutionStepResult2ᚕᚖgithubᚗc
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTransferExecutionStepResult2ᚖgithubᚗcomᚋexecgraphᚋexecgraphᚋgraphᚋmodelᚐTransferExecutionStepResult(ctx, sel, v[i])
@@ -15966,7 +15967,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -15985,7 +15986,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -16004,7 +16005,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -16030,7 +16031,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := lists.Marshal(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])

@@ -24,6 +24,18 @@ type Pricing interface {
 	Price(parent, field string, args map[string]any) Price
 }
 
+// Bill is what pricing a query learns.
+type Bill struct {
+	// Total is the query's price: upstream calls plus objects (see Cost).
+	Total int
+	// NestedCalls reports whether a field below the root fields may make
+	// an upstream call (a detail, a nested listing). When none does, every
+	// field below the root fields is computed from what its root field
+	// fetched, so nothing below them waits, and the executor may marshal
+	// their lists element after element (see Sequential).
+	NestedCalls bool
+}
+
 // Cost is a query's price: the upstream calls it may make plus the objects
 // it may return (each object of the response counts 1, introspection's
 // included; scalars count nothing). Lists of a connection count first
@@ -35,7 +47,7 @@ type Pricing interface {
 // and the computation stops as soon as the price passes limit.
 // Introspection is priced at the exact number of objects its answer holds,
 // counted on the schema itself.
-func Cost(schema *ast.Schema, pricing Pricing, op *ast.OperationDefinition, doc *ast.QueryDocument, vars map[string]any, limit int) (int, *gqlerror.Error) {
+func Cost(schema *ast.Schema, pricing Pricing, op *ast.OperationDefinition, doc *ast.QueryDocument, vars map[string]any, limit int) (Bill, *gqlerror.Error) {
 	c := &coster{schema: schema, pricing: pricing, doc: doc, vars: vars, limit: limit, memo: map[memoKey]int{}}
 	c.intro = &introCounter{c: c, schema: introspection.WrapSchema(schema)}
 	root := schema.Query
@@ -46,17 +58,19 @@ func Cost(schema *ast.Schema, pricing Pricing, op *ast.OperationDefinition, doc 
 		root = schema.Subscription
 	}
 	if root == nil {
-		return 0, nil
+		return Bill{}, nil
 	}
+	c.root = root
 	total := c.set(op.SelectionSet, root, -1)
 	if c.over() { // stopped early: the running total is a lower bound
 		total = max(total, c.spent)
 	}
+	bill := Bill{Total: total, NestedCalls: c.nestedCalls}
 	if total > limit {
-		return total, limitError(apperr.ComplexityLimit,
+		return bill, limitError(apperr.ComplexityLimit,
 			"the query may cost %s (AWS calls plus objects returned); the limit is %d: ask for fewer items (first) or fewer fields", count(total), limit)
 	}
-	return total, nil
+	return bill, nil
 }
 
 type memoKey struct {
@@ -73,6 +87,10 @@ type coster struct {
 	memo    map[memoKey]int
 	intro   *introCounter
 	spent   int // a running lower bound of the total, to stop early
+	root    *ast.Definition
+	// nestedCalls: a field of a type other than the root's may make an
+	// upstream call.
+	nestedCalls bool
 }
 
 func mul(a, b int) int {
@@ -170,6 +188,9 @@ func (c *coster) field(f *ast.Field, parent *ast.Definition, bound int) int {
 	p := c.pricing.Price(parent.Name, f.Name, f.ArgumentMap(c.vars))
 	cost := max(p.Calls, 0)
 	c.spent = add(c.spent, cost)
+	if cost > 0 && parent != c.root {
+		c.nestedCalls = true
+	}
 	elem := c.schema.Types[def.Type.Name()]
 	if elem == nil || (elem.Kind != ast.Object && elem.Kind != ast.Interface && elem.Kind != ast.Union) {
 		return cost

@@ -1,0 +1,99 @@
+// Command gengraph generates the executable schema: gqlgen with
+// gqlgen.yml, as `gqlgen generate` does, then one change to its output.
+// Where gqlgen's template marshals a list of objects with
+// graphql.MarshalSliceConcurrently (a goroutine per element), the
+// generated code calls lists.Marshal, which has the same contract and
+// marshals on the caller's goroutine when nothing below the root fields
+// waits (see internal/lists). gqlgen v0.17.95 has no option for it; the
+// same change belongs in gqlgen's type.gotpl, and this step goes once
+// gqlgen has it. `go generate ./...` runs it (graph/generate.go).
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"log"
+	"os"
+
+	"github.com/99designs/gqlgen/api"
+	"github.com/99designs/gqlgen/codegen/config"
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+const (
+	listsPath = "github.com/execgraph/execgraph/internal/lists"
+	from      = "MarshalSliceConcurrently" // in gqlgen's package graphql
+	to        = "Marshal"                  // in package lists
+)
+
+func main() {
+	log.SetFlags(0)
+	cfg, err := config.LoadConfig("gqlgen.yml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := api.Generate(cfg); err != nil {
+		log.Fatal(err)
+	}
+	if err := rewrite(cfg.Exec.Filename); err != nil {
+		log.Fatalf("%s: %v", cfg.Exec.Filename, err)
+	}
+}
+
+// rewrite makes the generated file at path call lists.Marshal instead of
+// graphql.MarshalSliceConcurrently. Finding no such call is an error: it
+// means gqlgen's output changed, and this step must be looked at again.
+func rewrite(path string) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	out, n, err := rewriteSource(path, src)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errors.New("no call of graphql." + from + " found: gqlgen's output changed; see scripts/gengraph")
+	}
+	return os.WriteFile(path, out, 0o644)
+}
+
+// rewriteSource returns src with each call of graphql.MarshalSliceConcurrently
+// made a call of lists.Marshal, and how many it changed.
+func rewriteSource(name string, src []byte) ([]byte, int, error) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := 0
+	ast.Inspect(file, func(node ast.Node) bool {
+		call, ok := node.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "graphql" && sel.Sel.Name == from {
+			pkg.Name, sel.Sel.Name = "lists", to
+			n++
+		}
+		return true
+	})
+	if n == 0 {
+		return src, 0, nil
+	}
+	astutil.AddImport(fset, file, listsPath)
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, file); err != nil {
+		return nil, 0, fmt.Errorf("formatting: %w", err)
+	}
+	return buf.Bytes(), n, nil
+}
