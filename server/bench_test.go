@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -157,6 +158,58 @@ func BenchmarkWalk(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkWalkFloor: the part of BenchmarkWalk at 0 ms that no gateway
+// can save: its client decoding the three responses of the walk (the
+// fields and a cursor per edge, as the walk asks), measured against the
+// SDK's whole walk in the same run. The gateway's own ListMapRuns calls
+// cost about what the SDK's walk costs, so a walk through any gateway
+// takes at least 1 + decode/sdk times the SDK's.
+//
+//	go test ./server -run '^$' -bench WalkFloor -benchtime 20x
+func BenchmarkWalkFloor(b *testing.B) {
+	m := benchGateway(b, func(c *Config) { c.Prefetch = false })
+	big := largest(b, m, "stepfunctions")
+	client := sfn.NewFromConfig(m.AWS)
+	var bodies [][]byte
+	var after *string
+	for len(bodies) < 10 {
+		raw := postRaw(b, m, walkQuery, map[string]any{"id": big.ID, "first": 1000, "after": after})
+		bodies = append(bodies, raw)
+		var page walkPage
+		if err := json.Unmarshal(raw, &page); err != nil || len(page.Errors) > 0 {
+			b.Fatalf("%v %+v", err, page.Errors)
+		}
+		if !page.Data.StepFunctionsMapRuns.PageInfo.HasNextPage {
+			break
+		}
+		after = page.Data.StepFunctionsMapRuns.PageInfo.EndCursor
+	}
+	var sdkTime, decodeTime time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if n := walkSDK(b, client, big.ID, 1000, 0, func() {}); n != big.Count {
+			b.Fatalf("SDK walked %d items, want %d", n, big.Count)
+		}
+		t1 := time.Now()
+		n := 0
+		for _, raw := range bodies {
+			var page walkPage
+			if err := json.Unmarshal(raw, &page); err != nil {
+				b.Fatal(err)
+			}
+			n += len(page.Data.StepFunctionsMapRuns.Edges)
+		}
+		if n != big.Count {
+			b.Fatalf("decoded %d items, want %d", n, big.Count)
+		}
+		sdkTime += t1.Sub(t0)
+		decodeTime += time.Since(t1)
+	}
+	b.ReportMetric(float64(sdkTime.Microseconds())/float64(b.N)/1000, "sdk-ms/op")
+	b.ReportMetric(float64(decodeTime.Microseconds())/float64(b.N)/1000, "client-decode-ms/op")
+	b.ReportMetric(float64(decodeTime)/float64(sdkTime), "decode/sdk")
 }
 
 // BenchmarkPrefetchWalk: a client that works 50 ms on each page (a UI

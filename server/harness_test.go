@@ -97,13 +97,23 @@ func post(t testing.TB, m *Main, query string, vars map[string]any) gqlResponse 
 	return out
 }
 
-// postInto sends one GraphQL request and decodes the response into out.
 // testClient is the tests' HTTP client: it keeps a connection per
 // concurrent client alive, as real clients do (Go's default keeps two per
 // host, so concurrent tests would measure TCP set-up).
 var testClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}}
 
+// postInto sends one GraphQL request and decodes the response into out.
 func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any) {
+	t.Helper()
+	raw := postRaw(t, m, query, vars)
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+}
+
+// postRaw posts a query to /graphql and returns the body of its 200
+// response.
+func postRaw(t testing.TB, m *Main, query string, vars map[string]any) []byte {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -119,9 +129,7 @@ func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("POST /graphql: %s: %s", resp.Status, raw)
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
+	return raw
 }
 
 // errorCodes returns the extensions.code of each error, in order.
