@@ -96,6 +96,11 @@ func TestRegistryCatchesOmissions(t *testing.T) {
 	if err := source.CheckRegistry(extended, Resolved); err == nil || !strings.Contains(err.Error(), "Query.ecsTasks") {
 		t.Errorf("an unlisted Query field: %v", err)
 	}
+	// A resolver below the root, on a type no service lists, left unpriced.
+	withKeyValue := func(typ, field string) bool { return Resolved(typ, field) || typ == "KeyValue" && field == "value" }
+	if err := source.CheckRegistry(sch, withKeyValue); err == nil || !strings.Contains(err.Error(), "KeyValue.value is filled by a resolver") {
+		t.Errorf("an unpriced resolver of KeyValue: %v", err)
+	}
 }
 
 type modelStatus = model.ExecutionStatus

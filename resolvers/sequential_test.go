@@ -1,15 +1,18 @@
 package resolvers
 
 import (
-	"reflect"
+	"context"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
-	"github.com/execgraph/execgraph/graph"
 	"github.com/execgraph/execgraph/internal/frontdoor"
+	"github.com/execgraph/execgraph/internal/lists"
 )
 
 // TestNestedCalls: the front door lets lists be marshalled element after
@@ -39,13 +42,19 @@ func TestNestedCalls(t *testing.T) {
 		{"an enrichment of a node", `{ node(id: "x") { ... on IoTJobExecution { thing { thingArn } } } }`, true},
 		{"a nested listing", `{ imageBuilderWorkflowExecutions(imageBuildVersionArn: "a") { nodes { steps(first: 5) { nodes { stepExecutionId } } } } }`, true},
 		{"a Lambda payload", `{ lambdaDurableExecutions(functionName: "f") { nodes { result } } }`, true},
+		{"introspection", `{ __schema { types { name fields { name type { name } } } } }`, false},
+		{"a describe-filled field under @skip (priced all the same)", `{ stepFunctionsMapRuns(executionArn: "a") { nodes { id status @skip(if: true) } } }`, true},
+		{"two root fields, one with a detail", `{ a: transferExecutions(workflowId: "w-1") { nodes { id } }
+			b: transferExecutions(workflowId: "w-2") { nodes { id results { steps { stepType } } } } }`, true},
+		{"a fragment on the interface, through node", `query { node(id: "x") { ...E } } fragment E on Execution { id status }`, true},
+		{"first as a variable", `query($n: Int) { stepFunctionsMapRuns(executionArn: "a", first: $n) { nodes { id maxConcurrency } } }`, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, errs := gqlparser.LoadQueryWithRules(sch, tc.query, rules.NewDefaultRules())
 			if len(errs) > 0 {
 				t.Fatalf("invalid query: %v", errs)
 			}
-			bill, gerr := frontdoor.Cost(sch, Pricing{}, doc.Operations[0], doc, nil, 1<<30)
+			bill, gerr := frontdoor.Cost(sch, Pricing{}, doc.Operations[0], doc, map[string]any{"n": 7}, 1<<30)
 			if gerr != nil {
 				t.Fatal(gerr)
 			}
@@ -59,42 +68,65 @@ func TestNestedCalls(t *testing.T) {
 	}
 }
 
-// TestResolversBelowTheRootArePriced: every resolver of a type other than
-// Query may wait on AWS, and Sequential is right only if each is priced
-// with calls; a resolver added unpriced would have its list's elements
-// wait one after the other. The resolvers are read from gqlgen's
-// ResolverRoot, not from the registry.
-func TestResolversBelowTheRootArePriced(t *testing.T) {
-	sch := schema(t)
-	root := reflect.TypeFor[graph.ResolverRoot]()
+// TestConcurrentFieldsBelowTheRootArePriced: every field gqlgen resolves
+// concurrently (a resolver, or a model method that takes a context) may
+// wait, and lists.Sequential is right only if each below the root is priced
+// with calls; one left unpriced would have a list's elements wait one
+// after the other. The fields are read from what gqlgen generated (each
+// object marshaller's cases that run through out.Concurrently), not from
+// the registry or the resolvers.
+func TestConcurrentFieldsBelowTheRootArePriced(t *testing.T) {
+	raw, err := os.ReadFile("../graph/generated.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	marshaller := regexp.MustCompile(`^\(ec \*executionContext\) _([A-Za-z]+)\(ctx context\.Context, sel ast\.SelectionSet`)
 	n := 0
-	for i := range root.NumMethod() {
-		typ := root.Method(i).Name
-		if typ == "Query" {
+	for _, fn := range strings.Split(string(raw), "\nfunc ") {
+		m := marshaller.FindStringSubmatch(fn)
+		if m == nil || m[1] == "Query" {
 			continue
 		}
-		def := sch.Types[typ]
-		if def == nil {
-			t.Fatalf("ResolverRoot.%s: no such type", typ)
-		}
-		iface := root.Method(i).Type.Out(0)
-		for j := range iface.NumMethod() {
-			var field string
-			for _, f := range def.Fields {
-				if strings.EqualFold(f.Name, iface.Method(j).Name) {
-					field = f.Name
-				}
+		for _, c := range strings.Split(fn, "\n\t\tcase \"")[1:] {
+			if !strings.Contains(c, "out.Concurrently(") {
+				continue
 			}
-			if field == "" {
-				t.Fatalf("%s.%s: no such field", typ, iface.Method(j).Name)
-			}
+			field := c[:strings.Index(c, "\"")]
 			n++
-			if p := (Pricing{}).Price(typ, field, map[string]any{}); p.Calls < 1 {
-				t.Errorf("%s.%s is resolved but priced at %d calls", typ, field, p.Calls)
+			if p := (Pricing{}).Price(m[1], field, map[string]any{}); p.Calls < 1 {
+				t.Errorf("%s.%s runs concurrently but is priced at %d calls", m[1], field, p.Calls)
 			}
 		}
 	}
 	if n == 0 {
-		t.Fatal("no resolver found below the root")
+		t.Fatal("no concurrent field found below the root in graph/generated.go")
+	}
+}
+
+// TestGateMarksSequential: the front door marks an operation sequential
+// when it admits it, from its price: the mark the generated code's lists
+// read (lists.Sequential), set or cleared per operation.
+func TestGateMarksSequential(t *testing.T) {
+	exec := NewSchema(&Resolver{})
+	gate := frontdoor.NewGate(exec, frontdoor.Config{MaxCost: 1 << 20, Pricing: Pricing{}, Introspection: true})
+	for _, tc := range []struct {
+		query      string
+		sequential bool
+	}{
+		{`{ stepFunctionsMapRuns(executionArn: "a") { nodes { id startedAt } } }`, true},
+		{`{ stepFunctionsMapRuns(executionArn: "a") { nodes { id status } } }`, false},
+	} {
+		doc, errs := gqlparser.LoadQueryWithRules(exec.Schema(), tc.query, rules.NewDefaultRules())
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		rc := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0], Variables: map[string]any{}}
+		ctx := context.Background()
+		if gerr := gate.MutateOperationContext(ctx, rc); gerr != nil {
+			t.Fatal(gerr)
+		}
+		if got := lists.Sequential(graphql.WithOperationContext(ctx, rc)); got != tc.sequential {
+			t.Errorf("%s: sequential %t, want %t", tc.query, got, tc.sequential)
+		}
 	}
 }

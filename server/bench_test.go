@@ -134,7 +134,7 @@ func benchGateway(b *testing.B, mutate ...func(*Config)) *Main {
 // call (closer to what AWS takes for a page of 1000); with and without
 // prefetching.
 //
-//	go test ./server -run '^$' -bench 'Walk$' -benchtime 20x
+//	go test ./server -run '^$' -bench '^BenchmarkWalk$' -benchtime 20x
 func BenchmarkWalk(b *testing.B) {
 	for _, prefetch := range []bool{false, true} {
 		m := benchGateway(b, func(c *Config) { c.Prefetch = prefetch })

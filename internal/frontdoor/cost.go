@@ -32,7 +32,7 @@ type Bill struct {
 	// an upstream call (a detail, a nested listing). When none does, every
 	// field below the root fields is computed from what its root field
 	// fetched, so nothing below them waits, and the executor may marshal
-	// their lists element after element (see Sequential).
+	// their lists element after element (see lists.Sequential).
 	NestedCalls bool
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/execgraph/execgraph/internal/apperr"
+	"github.com/execgraph/execgraph/internal/lists"
 )
 
 // Gate is a gqlgen extension that checks each request before it runs.
@@ -202,33 +203,11 @@ func (g *Gate) MutateOperationContext(ctx context.Context, rc *graphql.Operation
 	if gerr != nil {
 		return gerr
 	}
-	SetSequential(rc, !bill.NestedCalls)
+	lists.SetSequential(rc, !bill.NestedCalls)
 	if g.OnCost != nil {
 		g.OnCost(ctx, bill.Total)
 	}
 	return nil
-}
-
-// sequentialKey names the operation's Stats extension SetSequential sets.
-const sequentialKey = "execgraph.sequential"
-
-// SetSequential records in the operation's stats whether nothing below its
-// root fields waits on a loader or on AWS (the gate sets it from the
-// operation's Bill: no NestedCalls).
-func SetSequential(rc *graphql.OperationContext, sequential bool) {
-	rc.Stats.SetExtension(sequentialKey, sequential)
-}
-
-// Sequential reports whether ctx's operation was admitted with nothing
-// below its root fields that waits (SetSequential): then marshalling a
-// list element after element on one goroutine does the work of gqlgen's
-// goroutine per element, without the goroutines.
-func Sequential(ctx context.Context) bool {
-	if !graphql.HasOperationContext(ctx) {
-		return false
-	}
-	v, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(sequentialKey).(bool)
-	return v
 }
 
 // usesIntrospection reports whether a selection set asks for __schema or

@@ -16,30 +16,46 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/execgraph/execgraph/internal/frontdoor"
 )
 
-// Marshal has graphql.MarshalSliceConcurrently's contract: marshalElement
-// is called once per index with a context whose FieldContext has that
-// Index; a panic in it (unless omitPanicHandler) adds an error at the
-// element's path and makes the result nil. It runs the elements in order
-// on the caller's goroutine when frontdoor.Sequential(ctx), and through
-// gqlgen's concurrent marshaller otherwise.
+// sequentialKey names the operation's Stats extension SetSequential sets.
+const sequentialKey = "execgraph.sequential"
+
+// SetSequential records in the operation's stats whether nothing below its
+// root fields waits on a loader or on AWS. The front door sets it from the
+// operation's price, before the operation runs.
+func SetSequential(rc *graphql.OperationContext, sequential bool) {
+	rc.Stats.SetExtension(sequentialKey, sequential)
+}
+
+// Sequential reports whether ctx's operation was marked so by
+// SetSequential.
+func Sequential(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	v, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(sequentialKey).(bool)
+	return v
+}
+
+// Marshal has graphql.MarshalSliceConcurrently's contract, as the
+// generated code calls it (no worker limit, panics handled):
+// marshalElement is called once per index with a context whose
+// FieldContext has that Index, and a panic in it adds an error at the
+// element's path and makes the result nil. When Sequential(ctx), it calls
+// marshalElement for each index in order on the caller's goroutine;
+// otherwise, or with a worker limit or without the panic handler, it is
+// gqlgen's function.
 func Marshal(ctx context.Context, length int, workerLimit int64, omitPanicHandler bool,
 	marshalElement func(ctx context.Context, i int) graphql.Marshaler,
 ) graphql.Array {
-	if length < 2 || !frontdoor.Sequential(ctx) {
+	if length < 2 || workerLimit > 0 || omitPanicHandler || !Sequential(ctx) {
 		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
 	}
 	ret := make(graphql.Array, length)
 	failed := false
 	for i := range length {
 		childCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
-		if omitPanicHandler {
-			ret[i] = marshalElement(childCtx, i)
-			continue
-		}
 		func() {
 			defer func() {
 				if r := recover(); r != nil {

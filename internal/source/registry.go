@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -17,8 +18,8 @@ var crossService = []string{"executions", "node", "nodes"}
 // and agrees with the schema: every piece is set, every operation it names
 // is one it declares, every enum value and input field names a service,
 // every Query field is a service's listing or a cross-service field, and
-// every field of an execution type that a resolver fills is priced (a
-// detail or a nested listing). The gateway does not start otherwise: a
+// every field below Query that a resolver fills is priced (a detail or a
+// nested listing). The gateway does not start otherwise: a
 // forgotten piece is never a silent zero.
 //
 // resolved reports whether a field of a type is filled by a resolver (the
@@ -27,8 +28,9 @@ func CheckRegistry(schema *ast.Schema, resolved func(typ, field string) bool) er
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	seen := map[string]bool{}
+	priced := map[string]bool{} // "Type.field" a detail or a nested listing fills
 	for _, s := range Services {
-		checkService(schema, s, resolved, bad)
+		checkService(schema, s, priced, bad)
 		for _, key := range []string{"name " + s.Name, "SDK id " + s.SDKID, "kind " + string(s.Kind), "input " + s.Input, "listing " + s.Listing} {
 			if seen[key] {
 				bad("two services share the %s", key)
@@ -58,10 +60,27 @@ func CheckRegistry(schema *ast.Schema, resolved func(typ, field string) bool) er
 			bad("Query.%s: no service lists it, so nothing prices it", f.Name)
 		}
 	}
+	// Below the root, a field a resolver fills may call AWS: it must be
+	// priced, whatever its type (the front door lets lists be marshalled
+	// element after element only when no priced field is asked below the
+	// root).
+	for _, name := range slices.Sorted(maps.Keys(schema.Types)) {
+		typ := schema.Types[name]
+		if typ.Kind != ast.Object || typ == schema.Query || strings.HasPrefix(name, "__") {
+			continue
+		}
+		for _, f := range typ.Fields {
+			if resolved(name, f.Name) && !priced[name+"."+f.Name] {
+				bad("%s.%s is filled by a resolver but no detail or nested listing prices it", name, f.Name)
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 
-func checkService(schema *ast.Schema, s *Service, resolved func(typ, field string) bool, bad func(string, ...any)) {
+// checkService checks one service, and adds the fields it prices to
+// priced.
+func checkService(schema *ast.Schema, s *Service, priced map[string]bool, bad func(string, ...any)) {
 	name := "service " + s.Name
 	switch {
 	case s.Name == "" || s.SDKID == "" || s.Kind == "":
@@ -96,7 +115,6 @@ func checkService(schema *ast.Schema, s *Service, resolved func(typ, field strin
 	if f := schema.Query.Fields.ForName(s.Listing); f == nil || f.Type.Name() != s.Type+"Connection" {
 		bad("%s: Query.%s does not list %s", name, s.Listing, s.Type)
 	}
-	priced := map[string]bool{}
 	for _, n := range s.Nested {
 		if t := schema.Types[n.Type]; t == nil || t.Fields.ForName(n.Field) == nil || n.MaxPage < 1 {
 			bad("%s: nested listing %s.%s is not in the schema, or has no MaxPage", name, n.Type, n.Field)
@@ -112,11 +130,6 @@ func checkService(schema *ast.Schema, s *Service, resolved func(typ, field strin
 				bad("%s: detail %s fills %s.%s, which the schema lacks", name, d.Op, d.Type, f)
 			}
 			priced[d.Type+"."+f] = true
-		}
-	}
-	for _, f := range typ.Fields {
-		if resolved(s.Type, f.Name) && !priced[s.Type+"."+f.Name] {
-			bad("%s: %s.%s is filled by a resolver but no detail or nested listing prices it", name, s.Type, f.Name)
 		}
 	}
 }

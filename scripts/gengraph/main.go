@@ -19,6 +19,8 @@ import (
 	"go/token"
 	"log"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/api"
 	"github.com/99designs/gqlgen/codegen/config"
@@ -26,9 +28,10 @@ import (
 )
 
 const (
-	listsPath = "github.com/execgraph/execgraph/internal/lists"
-	from      = "MarshalSliceConcurrently" // in gqlgen's package graphql
-	to        = "Marshal"                  // in package lists
+	graphqlPath = "github.com/99designs/gqlgen/graphql"
+	listsPath   = "github.com/execgraph/execgraph/internal/lists"
+	from        = "MarshalSliceConcurrently" // in gqlgen's package graphql
+	to          = "Marshal"                  // in package lists
 )
 
 func main() {
@@ -63,21 +66,36 @@ func rewrite(path string) error {
 	return os.WriteFile(path, out, 0o644)
 }
 
-// rewriteSource returns src with each call of graphql.MarshalSliceConcurrently
-// made a call of lists.Marshal, and how many it changed.
+// rewriteSource returns src with each reference to gqlgen's
+// graphql.MarshalSliceConcurrently made a reference to lists.Marshal, and
+// how many it changed. It refuses a file that does not import gqlgen's
+// graphql package by that name, or that already has something named lists.
 func rewriteSource(name string, src []byte) ([]byte, int, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
 		return nil, 0, err
 	}
+	importsGraphql := false
+	for _, spec := range file.Imports {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		local := path[strings.LastIndex(path, "/")+1:]
+		if spec.Name != nil {
+			local = spec.Name.Name
+		}
+		switch {
+		case local == "lists":
+			return nil, 0, fmt.Errorf("%s already imports a package named lists", name)
+		case path == graphqlPath && local == "graphql":
+			importsGraphql = true
+		}
+	}
+	if file.Scope.Lookup("lists") != nil {
+		return nil, 0, fmt.Errorf("%s already declares lists", name)
+	}
 	n := 0
 	ast.Inspect(file, func(node ast.Node) bool {
-		call, ok := node.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
+		sel, ok := node.(*ast.SelectorExpr)
 		if !ok {
 			return true
 		}
@@ -89,6 +107,9 @@ func rewriteSource(name string, src []byte) ([]byte, int, error) {
 	})
 	if n == 0 {
 		return src, 0, nil
+	}
+	if !importsGraphql {
+		return nil, 0, fmt.Errorf("%s calls graphql.%s without importing %s as graphql", name, from, graphqlPath)
 	}
 	astutil.AddImport(fset, file, listsPath)
 	var buf bytes.Buffer
