@@ -16,7 +16,7 @@ import (
 )
 
 // TestNestedCalls: the front door lets lists be marshalled element after
-// element (frontdoor.Sequential) only for an operation whose upstream
+// element (lists.Sequential) only for an operation whose upstream
 // calls are all made by its root fields. The expected answers are written
 // here, from what each query asks of AWS.
 func TestNestedCalls(t *testing.T) {

@@ -4,9 +4,10 @@
 // graphql.MarshalSliceConcurrently (a goroutine per element), the
 // generated code calls lists.Marshal, which has the same contract and
 // marshals on the caller's goroutine when nothing below the root fields
-// waits (see internal/lists). gqlgen v0.17.95 has no option for it; the
-// same change belongs in gqlgen's type.gotpl, and this step goes once
-// gqlgen has it. `go generate ./...` runs it (graph/generate.go).
+// waits (see internal/lists). gqlgen v0.17.95 has no option for it; once
+// gqlgen marshals a list inline when no selected field of its elements is
+// concurrent, this step goes. `go generate ./...` runs it
+// (graph/generate.go).
 package main
 
 import (
