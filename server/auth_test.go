@@ -97,11 +97,12 @@ func TestAPIKeyAuth(t *testing.T) {
 
 // jwksServer serves a JWKS that the test can change (key rotation).
 type jwksServer struct {
-	mu      sync.Mutex
-	keys    []jwkset.JWK
-	fetches int           // requests served
-	delay   time.Duration // before each answer: an identity provider far away
-	down    bool          // answer 503: an identity provider in an outage
+	mu       sync.Mutex
+	keys     []jwkset.JWK
+	fetches  int           // requests served
+	arrivals int           // requests received (counted before the delay)
+	delay    time.Duration // before each answer: an identity provider far away
+	down     bool          // answer 503: an identity provider in an outage
 	*httptest.Server
 }
 
@@ -110,6 +111,7 @@ func newJWKSServer(t *testing.T, keys ...jwkset.JWK) *jwksServer {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		delay, down := s.delay, s.down
+		s.arrivals++
 		s.mu.Unlock()
 		time.Sleep(delay)
 		if down {
@@ -262,7 +264,7 @@ func TestJWTAuth(t *testing.T) {
 				{"algorithm not allowed (RS384)", rs384.token(t, claims("alice", time.Hour)), 401},
 				{"HMAC with the public key", hmacWithPublic(), 401},
 				{"alg none", unsigned(), 401},
-				{"unknown key", newRSAKey(t, "k1").token(t, claims("alice", time.Hour)), 401},
+				{"a known key id, signed by another key", newRSAKey(t, "k1").token(t, claims("alice", time.Hour)), 401},
 				{"garbage", "not.a.jwt", 401},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
@@ -416,6 +418,11 @@ func TestJWKSRefetchFromASlowProvider(t *testing.T) {
 	jwks.mu.Unlock()
 	jwks.set(old.jwk(t), rotated.jwk(t))
 	before := jwks.fetched()
+	jwks.mu.Lock()
+	if jwks.arrivals != before {
+		t.Fatalf("%d requests arrived, %d served", jwks.arrivals, before)
+	}
+	jwks.mu.Unlock()
 
 	// A forged token of a made-up key starts the fetch, and its client
 	// hangs up at once.
@@ -426,6 +433,20 @@ func TestJWKSRefetchFromASlowProvider(t *testing.T) {
 	if resp, err := (&http.Client{Timeout: 30 * time.Millisecond}).Do(req); err == nil {
 		resp.Body.Close()
 		t.Fatalf("the forged request was answered in 30 ms (%d): it did not wait for the fetch", resp.StatusCode)
+	}
+	// The fetch the forged request started reaches the identity provider
+	// (before any other token is sent, so no other request started it).
+	jwks.mu.Lock()
+	arrived := jwks.arrivals
+	jwks.mu.Unlock()
+	for deadline := time.Now().Add(5 * time.Second); arrived == before && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		jwks.mu.Lock()
+		arrived = jwks.arrivals
+		jwks.mu.Unlock()
+	}
+	if arrived != before+1 {
+		t.Fatalf("%d fetches reached the identity provider after the forged token, want 1", arrived-before)
 	}
 	// Tokens of the new key, at once: all accepted, through that fetch.
 	var wg sync.WaitGroup

@@ -18,7 +18,7 @@ const (
 	// jwksRefresh is how often the JWKS of a URL is fetched in any case.
 	jwksRefresh = time.Hour
 	// jwksRefetch is the least time between two fetches a token of an
-	// unknown key starts.
+	// unknown key starts, from the start and from the end of the first.
 	jwksRefetch = 10 * time.Second
 	// jwksTimeout bounds a fetch, and so a request's wait for one.
 	jwksTimeout = 10 * time.Second
@@ -38,18 +38,20 @@ const (
 // per jwksRefetch. A failed fetch keeps the keys in force (an outage of the
 // identity provider revokes nothing); it is logged.
 type remoteJWKS struct {
-	url    string
-	client *http.Client
-	ctx    context.Context // ends the fetches and the refreshing
+	url          string
+	client       *http.Client
+	ctx          context.Context // ends the fetches and the refreshing
+	refetchEvery time.Duration   // jwksRefetch (shorter in tests)
 
 	mu       sync.Mutex
 	keys     jwt.Keyfunc   // noKeys until a fetch succeeds
 	fetching chan struct{} // closed when the fetch under way ends; nil: none
-	refetch  time.Time     // when a token of an unknown key last started a fetch
+	refetch  time.Time     // when the last fetch a token of an unknown key started began, then when it ended
 }
 
-func newRemoteJWKS(ctx context.Context, url string, client *http.Client) *remoteJWKS {
-	r := &remoteJWKS{url: url, client: client, ctx: ctx, keys: noKeys}
+func newRemoteJWKS(ctx context.Context, url string) *remoteJWKS {
+	// The client has no timeout of its own: get bounds each fetch.
+	r := &remoteJWKS{url: url, client: &http.Client{}, ctx: ctx, refetchEvery: jwksRefetch, keys: noKeys}
 	r.fetch()
 	go func() {
 		t := time.NewTicker(jwksRefresh)
@@ -71,6 +73,14 @@ func newRemoteJWKS(ctx context.Context, url string, client *http.Client) *remote
 func (r *remoteJWKS) fetch() <-chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.startLocked(false)
+}
+
+// startLocked is fetch with r.mu held. A fetch a token of an unknown key
+// started (byToken) stamps refetch again when it ends: the next such
+// fetch starts at least jwksRefetch later, so an identity provider that
+// answers slowly is not called back to back.
+func (r *remoteJWKS) startLocked(byToken bool) <-chan struct{} {
 	if r.fetching != nil {
 		return r.fetching
 	}
@@ -84,8 +94,11 @@ func (r *remoteJWKS) fetch() <-chan struct{} {
 			r.keys = keys
 		}
 		r.fetching = nil
+		if byToken {
+			r.refetch = time.Now()
+		}
 		r.mu.Unlock()
-		if err != nil {
+		if err != nil && r.ctx.Err() == nil {
 			slog.Error("fetching the JWKS failed: the keys in force stay", "url", r.url, "err", err)
 		}
 	}()
@@ -147,16 +160,18 @@ func (r *remoteJWKS) keyfunc(ctx context.Context) jwt.Keyfunc {
 }
 
 // fetchForUnknownKey returns the fetch under way, or starts one if the last
-// that a token of an unknown key started is jwksRefetch old; nil otherwise.
+// a token of an unknown key started neither started nor ended within
+// jwksRefetch; nil otherwise. The check and the start are one step under
+// r.mu, so concurrent tokens start one fetch.
 func (r *remoteJWKS) fetchForUnknownKey() <-chan struct{} {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.fetching == nil {
-		if time.Since(r.refetch) < jwksRefetch {
-			r.mu.Unlock()
+		if time.Since(r.refetch) < r.refetchEvery {
 			return nil
 		}
 		r.refetch = time.Now()
+		return r.startLocked(true)
 	}
-	r.mu.Unlock()
-	return r.fetch()
+	return r.fetching
 }

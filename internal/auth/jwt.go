@@ -32,8 +32,6 @@ type JWTConfig struct {
 	Issuer     string   // required: the iss every token must carry
 	Audience   string   // required: a value the token's aud must contain
 	Algorithms []string // allowed signing algorithms (default DefaultAlgorithms)
-	// HTTPClient fetches JWKSURL (default: a client with a 10 s timeout).
-	HTTPClient *http.Client
 }
 
 // CheckAlgorithms returns an error naming the first algorithm that may not
@@ -79,17 +77,14 @@ func NewJWT(ctx context.Context, c JWTConfig) (*JWT, error) {
 	}
 	var kf func(context.Context) jwt.Keyfunc
 	if c.JWKSURL != "" {
-		client := c.HTTPClient
-		if client == nil {
-			client = &http.Client{Timeout: 10 * time.Second}
-		}
-		kf = newRemoteJWKS(ctx, c.JWKSURL, client).keyfunc
+		kf = newRemoteJWKS(ctx, c.JWKSURL).keyfunc
 	} else {
 		f, err := watchFile(c.JWKSFile, parseJWKS, noKeys)
 		if err != nil {
 			return nil, fmt.Errorf("-jwt-jwks-file: %w", err)
 		}
-		kf = func(context.Context) jwt.Keyfunc { return fileKeyfunc(f) }
+		k := fileKeyfunc(f)
+		kf = func(context.Context) jwt.Keyfunc { return k }
 	}
 	return &JWT{
 		issuer: c.Issuer, audience: c.Audience,
@@ -143,8 +138,8 @@ func (j *JWT) Authenticate(r *http.Request) (Identity, error) {
 	if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
 		return Identity{}, fmt.Errorf("JWT refused: %w", err)
 	}
-	if claims.Issuer != j.issuer || !slices.Contains(claims.Audience, j.audience) || claims.ExpiresAt == nil || time.Now().After(claims.ExpiresAt.Add(Leeway)) {
-		return Identity{}, errors.New("JWT refused: wrong issuer or audience, or expired")
+	if !j.acceptable(claims, time.Now()) {
+		return Identity{}, errors.New("JWT refused: wrong issuer or audience, no subject, expired or not valid yet")
 	}
 	claims = jwt.RegisteredClaims{}
 	if _, err := j.parser.ParseWithClaims(raw, &claims, j.keyfunc(r.Context())); err != nil {
@@ -154,6 +149,16 @@ func (j *JWT) Authenticate(r *http.Request) (Identity, error) {
 		return Identity{}, errors.New("JWT refused: no subject")
 	}
 	return Identity{Method: ModeJWT, Name: claims.Subject}, nil
+}
+
+// acceptable reports whether unverified claims could pass the verified
+// parse at now: the issuer and audience, a subject, exp, and nbf and iat
+// (when present) within Leeway. A token that fails it is refused before
+// any key is looked up.
+func (j *JWT) acceptable(c jwt.RegisteredClaims, now time.Time) bool {
+	future := func(t *jwt.NumericDate) bool { return t != nil && t.After(now.Add(Leeway)) }
+	return c.Issuer == j.issuer && slices.Contains(c.Audience, j.audience) && c.Subject != "" &&
+		c.ExpiresAt != nil && !now.After(c.ExpiresAt.Add(Leeway)) && !future(c.NotBefore) && !future(c.IssuedAt)
 }
 
 func (j *JWT) Challenge() string { return `Bearer realm="execgraph", error="invalid_token"` }
