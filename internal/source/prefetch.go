@@ -14,13 +14,15 @@ import (
 // to the request that resumes from the page's end, so that it is ready
 // while the client is busy with this page. A prefetched page is bound to
 // the listing, the token, the page size and the caller; it lives prefetchTTL
-// from the start of its fetch (which may take no longer), and is never
-// handed over after; at most maxPrefetched are held, and at most
-// maxPrefetched fetches are under way, whether or not a request took their
-// page and left (each at most one AWS page, 1000 items). A walk that stops costs at most the one
-// page fetched for nothing. Fetches under way stop when the Source closes.
+// from the start of its fetch (which may take no longer), is never handed
+// over after, and is dropped then if nobody took it. At most maxPrefetched
+// pages are held, and at most maxPrefetched fetches are under way, whether
+// or not a request took their page and left (each at most one AWS page of
+// 1,000 items, about 0.5 MB). A walk that stops costs at most the one page
+// fetched for nothing. Closing the Source cancels the fetches under way and
+// drops the pages held, and returns once their goroutines have ended.
 const (
-	maxPrefetched = 64 // about 32 MB at most: 64 pages of 1,000 items
+	maxPrefetched = 16 // at most 16 pages held and 16 fetched: about 16 MB
 	prefetchTTL   = 10 * time.Second
 )
 
@@ -39,16 +41,29 @@ type prefetched struct {
 type prefetcher struct {
 	mu      sync.Mutex
 	pages   map[prefetchKey]*prefetched
-	running int // fetches under way, their pages held or taken
+	running int  // fetches under way, their pages held or taken
+	closed  bool // by close: nothing starts any more
 	metrics *obs.Metrics
-	now     func() time.Time
-	ctx     context.Context // the fetches': cancelled by close
-	close   context.CancelFunc
+	now     func() time.Time // the clock of expires
+	ttl     time.Duration    // prefetchTTL (shorter in tests)
+	ctx     context.Context  // the fetches': cancelled by close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup // the fetches' goroutines
 }
 
 func newPrefetcher(m *obs.Metrics, now func() time.Time) *prefetcher {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &prefetcher{pages: map[prefetchKey]*prefetched{}, metrics: m, now: now, ctx: ctx, close: cancel}
+	return &prefetcher{pages: map[prefetchKey]*prefetched{}, metrics: m, now: now, ttl: prefetchTTL, ctx: ctx, cancel: cancel}
+}
+
+// close cancels the fetches under way, drops the pages held and waits for
+// their goroutines; nothing starts after it.
+func (p *prefetcher) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.cancel()
+	p.wg.Wait()
 }
 
 // Prefetch fetches, in the background, the upstream page a walk of l will
@@ -69,30 +84,42 @@ func Prefetch[T any](ctx context.Context, s *Source, l relay.Listing[T], c relay
 }
 
 // start runs fetch in the background for key, unless key is already held
-// or under way, or maxPrefetched pages are held or fetches under way.
+// or under way, maxPrefetched pages are held or fetches under way, or the
+// prefetcher is closed. The goroutine drops the page when it expires (or
+// at close) if nobody took it.
 func (p *prefetcher) start(key prefetchKey, fetch func(context.Context) (any, error)) {
-	now := p.now()
 	p.mu.Lock()
-	p.expire(now)
-	if _, ok := p.pages[key]; ok || len(p.pages) >= maxPrefetched || p.running >= maxPrefetched {
+	if _, ok := p.pages[key]; ok || p.closed || len(p.pages) >= maxPrefetched || p.running >= maxPrefetched {
 		p.mu.Unlock()
 		return
 	}
-	e := &prefetched{done: make(chan struct{}), expires: now.Add(prefetchTTL)}
+	e := &prefetched{done: make(chan struct{}), expires: p.now().Add(p.ttl)}
 	p.pages[key] = e
 	p.running++
+	p.wg.Add(1)
 	p.mu.Unlock()
 	p.metrics.Prefetch("started")
 	go func() {
-		defer func() {
-			close(e.done)
-			p.mu.Lock()
-			p.running--
-			p.mu.Unlock()
-		}()
-		ctx, cancel := context.WithTimeout(p.ctx, prefetchTTL)
-		defer cancel()
+		defer p.wg.Done()
+		expiry := time.NewTimer(p.ttl)
+		defer expiry.Stop()
+		ctx, cancel := context.WithTimeout(p.ctx, p.ttl)
 		e.page, e.err = fetch(ctx)
+		cancel()
+		close(e.done)
+		p.mu.Lock()
+		p.running--
+		p.mu.Unlock()
+		select {
+		case <-expiry.C:
+		case <-p.ctx.Done():
+		}
+		p.mu.Lock()
+		if p.pages[key] == e {
+			delete(p.pages, key)
+			p.metrics.Prefetch("wasted")
+		}
+		p.mu.Unlock()
 	}()
 }
 
@@ -121,20 +148,4 @@ func (p *prefetcher) take(ctx context.Context, key prefetchKey) (any, bool) {
 	}
 	p.metrics.Prefetch("hit")
 	return e.page, true
-}
-
-// expire drops the pages nobody took in time whose fetch ended (a fetch
-// under way keeps its slot). p.mu is held.
-func (p *prefetcher) expire(now time.Time) {
-	for k, e := range p.pages {
-		select {
-		case <-e.done:
-		default:
-			continue
-		}
-		if now.After(e.expires) {
-			delete(p.pages, k)
-			p.metrics.Prefetch("wasted")
-		}
-	}
 }

@@ -101,11 +101,73 @@ func TestPrefetchAbandonedTakes(t *testing.T) {
 			t.Fatal("a page handed over to a request that left")
 		}
 	}
-	for range maxPrefetched {
-		<-started
+	p.mu.Lock()
+	running := p.running
+	p.mu.Unlock()
+	if running != maxPrefetched { // start counts a fetch before its goroutine runs
+		t.Errorf("%d fetches under way, want %d", running, maxPrefetched)
 	}
-	time.Sleep(50 * time.Millisecond) // a fetch over the bound would have started by now
-	if n := len(started); n != 0 {
-		t.Errorf("%d fetches under way, want %d", maxPrefetched+n, maxPrefetched)
+}
+
+// TestPrefetchDroppedWhenExpired: a page nobody takes is dropped when its
+// life ends, without any other prefetch starting (a quiet server holds no
+// stale page), and its slot is free again.
+func TestPrefetchDroppedWhenExpired(t *testing.T) {
+	p := newPrefetcher(nil, time.Now)
+	defer p.close()
+	p.ttl = 50 * time.Millisecond
+	for i := range maxPrefetched {
+		p.start(prefetchKey{listing: "fp", token: "t", size: i}, func(context.Context) (any, error) { return "page", nil })
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		p.mu.Lock()
+		held, running := len(p.pages), p.running
+		p.mu.Unlock()
+		if held == 0 && running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pages still held, %d fetches running, 5 s after a 50 ms life", held, running)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	key := prefetchKey{listing: "fp", token: "u", size: 1}
+	p.start(key, func(context.Context) (any, error) { return "again", nil })
+	if page, ok := p.take(context.Background(), key); !ok || page != "again" {
+		t.Errorf("after the pages expired, a new prefetch: %v %v", page, ok)
+	}
+}
+
+// TestPrefetchClosed: close returns once every fetch has ended and every
+// page is dropped, and nothing starts after it.
+func TestPrefetchClosed(t *testing.T) {
+	p := newPrefetcher(nil, time.Now)
+	ended := make(chan struct{}, maxPrefetched)
+	for i := range 3 {
+		p.start(prefetchKey{listing: "fp", token: "t", size: i}, func(ctx context.Context) (any, error) {
+			<-ctx.Done()
+			time.Sleep(20 * time.Millisecond) // a fetch that takes a moment to stop
+			ended <- struct{}{}
+			return nil, ctx.Err()
+		})
+	}
+	p.start(prefetchKey{listing: "fp", token: "held", size: 1}, func(context.Context) (any, error) { return "page", nil })
+	p.close()
+	if n := len(ended); n != 3 {
+		t.Errorf("close returned with %d of 3 fetches ended", n)
+	}
+	p.mu.Lock()
+	held, running := len(p.pages), p.running
+	p.mu.Unlock()
+	if held != 0 || running != 0 {
+		t.Errorf("after close: %d pages held, %d fetches running", held, running)
+	}
+	p.start(prefetchKey{listing: "fp", token: "late", size: 1}, func(context.Context) (any, error) { return nil, nil })
+	p.mu.Lock()
+	held = len(p.pages) // start adds a page before its goroutine runs
+	p.mu.Unlock()
+	if held != 0 {
+		t.Error("a prefetch started after close")
 	}
 }

@@ -31,7 +31,8 @@ type Options struct {
 	// CacheSize is how many final details are kept across requests (0:
 	// none).
 	CacheSize int
-	// Now is the clock of the final-state rules (default time.Now).
+	// Now is the clock of the final-state rules and of a prefetched
+	// page's life when it is handed over (default time.Now).
 	Now func() time.Time
 	// Unshared turns sharing off: every field of every item makes its own
 	// AWS call and no page is shared. It is the baseline of the loaders'
