@@ -130,7 +130,8 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 func internalError(ctx context.Context, gerr *gqlerror.Error, cause error) {
 	id := obs.From(ctx).ID
 	if cause != nil {
-		slog.ErrorContext(ctx, "internal error", "requestId", id, "path", gerr.Path.String(), "err", cause)
+		// The cause may quote AWS, which quotes what the client asked for.
+		slog.ErrorContext(ctx, "internal error", "requestId", id, "path", obs.Clip(gerr.Path.String(), 1000), "err", obs.Clip(cause.Error(), 1000))
 	}
 	if id != "" {
 		gerr.Extensions["requestId"] = id

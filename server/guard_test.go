@@ -105,7 +105,11 @@ func TestHostGuard(t *testing.T) {
 		t.Errorf("Host evil.example on 127.0.0.2: %d", r.status)
 	}
 	// -allowed-hosts names the hosts, "*" any.
-	named := startGateway(t, func(c *Config) { c.AllowedHosts = []string{"gateway.example"} })
+	named := startGateway(t, func(c *Config) { c.AllowedHosts = []string{"gateway.example", "0:0::1"} })
+	// An address in the list is compared as an address too.
+	if r := request(t, named, http.MethodPost, "/graphql", map[string]string{"Host": "[::1]"}, typenameQuery); r.status != 200 {
+		t.Errorf("Host [::1] with 0:0::1 allowed: %d", r.status)
+	}
 	if r := request(t, named, http.MethodPost, "/graphql", map[string]string{"Host": "gateway.example"}, typenameQuery); r.status != 200 {
 		t.Errorf("named host: %d", r.status)
 	}
@@ -216,9 +220,49 @@ func TestConnectionsPerIP(t *testing.T) {
 	})
 }
 
-// TestClientOf: the per-client cap counts an IPv4 address as one client
-// and an IPv6 /64 as one (a host holds a whole /64); IPv4 mapped into IPv6
-// is the IPv4 address.
+// TestConnectionsPerIPLogged: a client at its cap that reconnects in a loop
+// gets a few log lines a second, not one per connection.
+func TestConnectionsPerIPLogged(t *testing.T) {
+	logs := captureLogs(t)
+	m := startGateway(t, func(c *Config) { c.MaxConnsPerIP = 1 })
+	addr := strings.TrimPrefix(m.URL, "http://")
+	held, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	for range 50 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _ = c.Read(make([]byte, 1)) // returns once the gateway closed it
+		c.Close()
+	}
+	if n := strings.Count(logs.String(), "connection refused: too many"); n < 1 || n > 10 {
+		t.Errorf("%d log lines for 50 refused connections, want a few", n)
+	}
+}
+
+// TestNoCapPerIP: -max-connections-per-ip 0 caps nothing.
+func TestNoCapPerIP(t *testing.T) {
+	m := startGateway(t, func(c *Config) { c.MaxConnsPerIP = 0 })
+	addr := strings.TrimPrefix(m.URL, "http://")
+	for i := range 5 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_, _ = io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("connection %d of one address, no cap: %v", i+1, err)
+		}
+	}
+}
+
 // TestHostsOf: the Host names served by default on a listen address.
 func TestHostsOf(t *testing.T) {
 	for _, tc := range []struct {
@@ -239,6 +283,10 @@ func TestHostsOf(t *testing.T) {
 	}
 }
 
+// TestClientOf: the per-client cap counts an IPv4 address as one client
+// and a public IPv6 /64 as one (a host holds a whole /64); IPv4 mapped into
+// IPv6 is the IPv4 address; link-local, unique local, NAT64 and Teredo
+// addresses are each their own client (many hosts share their /64s).
 func TestClientOf(t *testing.T) {
 	for _, tc := range []struct{ addr, want string }{
 		{"192.0.2.7:50000", "192.0.2.7"},

@@ -6,6 +6,9 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
+
+	"golang.org/x/time/rate"
 )
 
 // perIPListener closes, as soon as they are accepted, connections from a
@@ -18,6 +21,9 @@ type perIPListener struct {
 
 	mu    sync.Mutex
 	conns map[string]int
+
+	logs     *rate.Limiter // refusals logged: a few a second at most
+	unlogged atomic.Int64  // refusals not logged since the last line
 }
 
 // limitPerIP caps ln's connections per client at max (0: no cap).
@@ -25,7 +31,7 @@ func limitPerIP(ln net.Listener, max int) net.Listener {
 	if max == 0 {
 		return ln
 	}
-	return &perIPListener{Listener: ln, max: max, conns: map[string]int{}}
+	return &perIPListener{Listener: ln, max: max, conns: map[string]int{}, logs: rate.NewLimiter(1, 5)}
 }
 
 // clientOf names the client of a remote address: its IPv4 address; the /64
@@ -72,8 +78,13 @@ func (l *perIPListener) Accept() (net.Conn, error) {
 		}
 		l.mu.Unlock()
 		if full {
-			slog.Warn("connection refused: too many from one address (see -max-connections-per-ip)", "remote", ip)
 			_ = c.Close()
+			if l.logs.Allow() { // a client reconnecting in a loop does not flood the log
+				slog.Warn("connection refused: too many from one address (see -max-connections-per-ip)", "remote", ip,
+					"refusedSinceLastLine", l.unlogged.Swap(0))
+			} else {
+				l.unlogged.Add(1)
+			}
 			continue
 		}
 		return &countedConn{Conn: c, release: func() { l.release(ip) }}, nil

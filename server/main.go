@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -227,7 +228,13 @@ func (m *Main) logStart() {
 	}
 	gc := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
 	metrics.Read(gc)
-	attrs = append(attrs, "gogc", gc[0].Value.Uint64(), "memoryLimitMiB", gc[1].Value.Uint64()>>20)
+	off := func(v, none uint64) any { // GOGC=off and no limit read as the largest values
+		if v >= none {
+			return "off"
+		}
+		return v
+	}
+	attrs = append(attrs, "gogc", off(gc[0].Value.Uint64(), math.MaxInt32), "memoryLimitMiB", off(gc[1].Value.Uint64()>>20, math.MaxInt64>>20))
 	slog.Info("execgraph listening", attrs...)
 	if c.Backend == "aws" && len(c.CursorKeys) == 0 {
 		slog.Warn("no -cursor-key: cursors are sealed with a random key of this process, so other replicas and the next restart refuse them; set -cursor-key (or EXECGRAPH_CURSOR_KEY) to a secret shared by every replica")

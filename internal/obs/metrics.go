@@ -97,14 +97,17 @@ func (m *Metrics) operation(name string) string {
 
 // Count counts the GraphQL requests that next serves at path, whatever
 // answers them (the transport, or a guard or authentication before it): in
-// flight, then by operation and outcome (from the request's Record), with
-// their duration and error codes.
+// flight, then by operation and outcome (from the request's Record; failed
+// with INTERNAL when the handler panicked), with their duration and error
+// codes. A CORS preflight (OPTIONS with Access-Control-Request-Method) is
+// not counted.
 func (m *Metrics) Count(path string, next http.Handler) http.Handler {
 	if m == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != path || r.Method == http.MethodOptions { // a CORS preflight is no request
+		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+		if r.URL.Path != path || preflight { // a CORS preflight is no request
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -113,6 +116,10 @@ func (m *Metrics) Count(path string, next http.Handler) http.Handler {
 		defer func() {
 			m.inFlight.Dec()
 			rec := From(r.Context())
+			if p := recover(); p != nil { // a handler's bug: the request failed, whatever it recorded
+				m.request(rec.Operation(), "failed", time.Since(start), append(rec.Codes(), "INTERNAL"))
+				panic(p)
+			}
 			m.request(rec.Operation(), rec.Outcome(), time.Since(start), rec.Codes())
 		}()
 		next.ServeHTTP(w, r)

@@ -47,7 +47,9 @@ func With(ctx context.Context, rec *Record) context.Context {
 }
 
 // SetIdentity records who made the request (a key name or a JWT subject).
-func (r *Record) SetIdentity(id string) { r.mu.Lock(); r.identity = id; r.mu.Unlock() }
+// A JWT's subject is the token issuer's text: at most its first 200 bytes
+// are kept.
+func (r *Record) SetIdentity(id string) { r.mu.Lock(); r.identity = Clip(id, 200); r.mu.Unlock() }
 
 // SetOperation records the GraphQL operation's name for the log (at most
 // its first 100 bytes, in valid UTF-8: a client may send any name).
@@ -149,10 +151,10 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 				status = http.StatusInternalServerError
 			}
 			level := slog.LevelInfo
-			if status >= 500 {
+			if status >= 500 || p != nil {
 				level = slog.LevelWarn
 			}
-			log.LogAttrs(r.Context(), level, "request",
+			attrs := []slog.Attr{
 				slog.String("requestId", rec.ID),
 				slog.String("method", r.Method),
 				slog.String("path", Clip(r.URL.Path, 200)),
@@ -162,7 +164,11 @@ func Middleware(log *slog.Logger, next http.Handler) http.Handler {
 				slog.String("operation", rec.Operation()),
 				slog.Int64("upstreamCalls", rec.UpstreamCalls.Load()),
 				slog.Any("codes", rec.Codes()),
-			)
+			}
+			if p != nil {
+				attrs = append(attrs, slog.Bool("panicked", true))
+			}
+			log.LogAttrs(r.Context(), level, "request", attrs...)
 			if p != nil {
 				panic(p)
 			}

@@ -68,7 +68,52 @@ func TestPanicAfterAnswerLogged(t *testing.T) {
 		defer func() { _ = recover() }()
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
 	}()
-	if line := buf.String(); !strings.Contains(line, "status=202") {
-		t.Errorf("log line %q", line)
+	if line := buf.String(); !strings.Contains(line, "status=202") || !strings.Contains(line, "level=WARN") || !strings.Contains(line, "panicked=true") {
+		t.Errorf("log line %q, want the status sent, at warning level, marked panicked", line)
+	}
+}
+
+// TestPanicCounted: a request whose handler panics after recording an
+// outcome counts as failed with INTERNAL, not as what it recorded, and the
+// panic goes on.
+func TestPanicCounted(t *testing.T) {
+	m := NewMetrics()
+	h := m.Count("/graphql", http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		From(r.Context()).SetOutcome("ok")
+		panic(http.ErrAbortHandler)
+	}))
+	func() {
+		defer func() {
+			if p := recover(); p != http.ErrAbortHandler {
+				t.Errorf("panic %v, want it passed on", p)
+			}
+		}()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+		h.ServeHTTP(httptest.NewRecorder(), req.WithContext(With(req.Context(), &Record{})))
+	}()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, metric := range f.GetMetric() {
+			name := f.GetName()
+			for _, l := range metric.GetLabel() {
+				name += "," + l.GetName() + "=" + l.GetValue()
+			}
+			if c := metric.GetCounter(); c != nil {
+				got[name] = c.GetValue()
+			}
+		}
+	}
+	for series, want := range map[string]float64{
+		"execgraph_graphql_requests_total,operation=anonymous,outcome=failed": 1,
+		"execgraph_graphql_requests_total,operation=anonymous,outcome=ok":     0,
+		"execgraph_graphql_errors_total,code=INTERNAL":                        1,
+	} {
+		if got[series] != want {
+			t.Errorf("%s = %v, want %v (all: %v)", series, got[series], want, got)
+		}
 	}
 }
