@@ -19,6 +19,7 @@ import (
 func TestHTTPErrors(t *testing.T) {
 	m := startGateway(t, func(c *Config) { c.MaxBodyBytes = 2048 })
 	const gqlResp = "application/graphql-response+json"
+	badRequests := 0
 	for _, tc := range []struct {
 		name, method, ctype, accept, body string
 		status                            int
@@ -74,7 +75,14 @@ func TestHTTPErrors(t *testing.T) {
 				t.Errorf("a request that did not run has a data entry: %s", raw)
 			}
 		})
+		if tc.code == "BAD_REQUEST" {
+			badRequests++
+		}
 	}
+	// Each refusal's code reaches the metrics (and the request log).
+	expectSeries(t, scrape(t, m.URL+"/metrics", nil), map[string]float64{
+		"execgraph_graphql_errors_total{code=BAD_REQUEST}": float64(badRequests),
+	})
 	for path, want := range map[string]int{"/healthz": 200, "/": 200, "/nope": 404, "/graphql?query=%7B__typename%7D&variables=nope": 400} {
 		resp, err := http.Get(m.URL + path) // follows GraphiQL's redirect to its example query
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -162,9 +163,22 @@ func vmRSS(t testing.TB) int64 { return procStatus(t, "self", "VmRSS") }
 // without /proc the test is skipped.
 func procStatus(t testing.TB, pid, field string) int64 {
 	t.Helper()
+	n, err := readStatus(pid, field)
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skipf("no /proc/%s/status: %v", pid, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// readStatus is procStatus for a goroutine other than the test's (which
+// may not call t.Fatal): the error is returned.
+func readStatus(pid, field string) (int64, error) {
 	f, err := os.Open("/proc/" + pid + "/status")
 	if err != nil {
-		t.Skipf("no /proc/%s/status: %v", pid, err)
+		return 0, err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -172,13 +186,12 @@ func procStatus(t testing.TB, pid, field string) int64 {
 		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 			if err != nil {
-				t.Fatalf("%s %q: %v", field, rest, err)
+				return 0, fmt.Errorf("%s %q: %w", field, rest, err)
 			}
-			return kb << 10
+			return kb << 10, nil
 		}
 	}
-	t.Fatalf("no %s in /proc/%s/status", field, pid)
-	return 0
+	return 0, fmt.Errorf("no %s in /proc/%s/status", field, pid)
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
