@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,5 +130,25 @@ func TestRefetchCountedFromTheEnd(t *testing.T) {
 	time.Sleep(150 * time.Millisecond)
 	if again := r.fetchForUnknownKey(); again == nil {
 		t.Error("no fetch for an unknown key an interval after the last ended")
+	}
+}
+
+// TestJWKSTooLarge: a JWKS over jwksMaxBytes is refused, whatever it
+// holds, and the keys in force stay.
+func TestJWKSTooLarge(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"keys":[`))
+		_, _ = w.Write(make([]byte, jwksMaxBytes)) // whatever follows: it is never read
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := newRemoteJWKS(ctx, srv.URL)
+	<-r.fetch()
+	if _, err := r.get(); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("a JWKS of over %d bytes: %v", jwksMaxBytes, err)
+	}
+	if _, err := r.current()(&jwt.Token{Header: map[string]any{"kid": "k"}}); !errors.Is(err, errNoKeys) {
+		t.Errorf("keys in force after an oversized JWKS: %v", err)
 	}
 }
