@@ -115,10 +115,16 @@ func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any)
 // response.
 func postRaw(t testing.TB, m *Main, query string, vars map[string]any) []byte {
 	t.Helper()
+	return postURL(t, m.URL, query, vars)
+}
+
+// postURL is postRaw to the gateway at base.
+func postURL(t testing.TB, base, query string, vars map[string]any) []byte {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, m.URL+"/graphql", bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := testClient.Do(req)
 	if err != nil {

@@ -41,7 +41,7 @@ func expectSeries(t *testing.T, got, want map[string]float64) {
 
 // scrape reads /metrics at url and returns the value of each sample, keyed
 // "name{label=value,...}" with the labels sorted.
-func scrape(t *testing.T, url string, header map[string]string) map[string]float64 {
+func scrape(t testing.TB, url string, header map[string]string) map[string]float64 {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	for k, v := range header {

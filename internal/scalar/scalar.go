@@ -11,6 +11,7 @@
 package scalar
 
 import (
+	"bytes"
 	"io"
 	"time"
 	"unicode/utf8"
@@ -45,10 +46,19 @@ func UnmarshalTime(v any) (time.Time, error) { return graphql.UnmarshalTime(v) }
 type timestamp time.Time
 
 func (t timestamp) MarshalGQL(w io.Writer) {
-	var buf [64]byte
-	b := append(buf[:0], '"')
-	b = time.Time(t).AppendFormat(b, time.RFC3339Nano)
-	_, _ = w.Write(append(b, '"'))
+	if b, ok := w.(*bytes.Buffer); ok {
+		// gqlgen writes every response into a bytes.Buffer: the time is
+		// formatted in its spare room, with no allocation.
+		b.Grow(len(time.RFC3339Nano) + 8)
+		p := b.AvailableBuffer()
+		p = append(p, '"')
+		p = time.Time(t).AppendFormat(p, time.RFC3339Nano)
+		_, _ = b.Write(append(p, '"'))
+		return
+	}
+	p := append(make([]byte, 0, 48), '"')
+	p = time.Time(t).AppendFormat(p, time.RFC3339Nano)
+	_, _ = w.Write(append(p, '"'))
 }
 
 type str string
@@ -60,13 +70,8 @@ func (s str) MarshalGQL(w io.Writer) {
 			return
 		}
 	}
-	var buf [256]byte
-	if len(s)+2 <= len(buf) {
-		b := append(buf[:0], '"')
-		b = append(b, s...)
-		_, _ = w.Write(append(b, '"'))
-		return
-	}
+	// Three writes and no copy: a buffer on the stack would escape to the
+	// heap through the io.Writer.
 	_, _ = io.WriteString(w, `"`)
 	_, _ = io.WriteString(w, string(s))
 	_, _ = io.WriteString(w, `"`)

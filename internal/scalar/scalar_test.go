@@ -11,11 +11,20 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
-// written returns what m writes.
-func written(m graphql.Marshaler) string {
-	var b bytes.Buffer
-	m.MarshalGQL(&b)
-	return b.String()
+// written returns what m writes into a bytes.Buffer (gqlgen's writer) that
+// already holds the start of a response, after checking that m writes the
+// same into a writer of another type.
+func written(t testing.TB, m graphql.Marshaler) string {
+	t.Helper()
+	const start = `{"data":{"x":`
+	b := bytes.NewBufferString(start)
+	m.MarshalGQL(b)
+	var other strings.Builder
+	m.MarshalGQL(&other)
+	if got := strings.TrimPrefix(b.String(), start); got != other.String() || !strings.HasPrefix(b.String(), start) {
+		t.Fatalf("%q written into a bytes.Buffer, %q into another writer", b.String(), other.String())
+	}
+	return other.String()
 }
 
 // checkString: the string written is valid JSON in valid UTF-8, and reads back as what
@@ -24,7 +33,7 @@ func written(m graphql.Marshaler) string {
 func checkString(t *testing.T, s string) {
 	t.Helper()
 	for _, m := range []graphql.Marshaler{MarshalString(s), MarshalID(s)} {
-		got := written(m)
+		got := written(t, m)
 		if !json.Valid([]byte(got)) || !utf8.ValidString(got) {
 			t.Fatalf("%q written as invalid JSON %q", s, got)
 		}
@@ -53,7 +62,7 @@ func TestStrings(t *testing.T) {
 // gqlgen's own.
 func TestStringsAsGQLGen(t *testing.T) {
 	for _, s := range []string{"", "plain", `a "q" \ b`, "tab\tnl\ncr\r", "\x01", "ünï ✓", strings.Repeat("x", 300)} {
-		if got, want := written(MarshalString(s)), written(graphql.MarshalString(s)); got != want {
+		if got, want := written(t, MarshalString(s)), written(t, graphql.MarshalString(s)); got != want {
 			t.Errorf("%q: %s, gqlgen writes %s", s, got, want)
 		}
 	}
@@ -71,12 +80,28 @@ func TestTimes(t *testing.T) {
 		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
 		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", -(9*3600+30*60))),
 	} {
-		if got, want := written(MarshalTime(tm)), written(graphql.MarshalTime(tm)); got != want {
+		if got, want := written(t, MarshalTime(tm)), written(t, graphql.MarshalTime(tm)); got != want {
 			t.Errorf("%v written as %s, gqlgen writes %s", tm, got, want)
 		}
 	}
 	if MarshalTime(time.Time{}) != graphql.Null {
 		t.Error("the zero time is not null")
+	}
+}
+
+// TestWritesWithoutAllocating: a string or a time written into gqlgen's
+// bytes.Buffer with room to spare costs no allocation (a list of a thousand
+// items writes tens of thousands of them).
+func TestWritesWithoutAllocating(t *testing.T) {
+	var b bytes.Buffer
+	b.Grow(1 << 16)
+	for _, m := range []graphql.Marshaler{
+		MarshalString("arn:aws:states:us-east-1:123456789012:mapRun:m/1:2"), MarshalID(strings.Repeat("x", 300)),
+		MarshalTime(time.Date(2026, 11, 29, 21, 0, 0, 123456789, time.UTC)),
+	} {
+		if n := testing.AllocsPerRun(100, func() { b.Reset(); m.MarshalGQL(&b) }); n != 0 {
+			t.Errorf("%s: %v allocations a value", b.String(), n)
+		}
 	}
 }
 
