@@ -112,3 +112,23 @@ func TestCORS(t *testing.T) {
 		}
 	}
 }
+
+// TestLargeResponseLength: a response larger than net/http's buffer goes
+// out with its length, through every middleware, not in chunks.
+func TestLargeResponseLength(t *testing.T) {
+	m := startGateway(t)
+	big := largest(t, m, "stepfunctions")
+	body, _ := json.Marshal(map[string]any{"query": walkQuery, "variables": map[string]any{"id": big.ID, "first": 200}})
+	resp, err := http.Post(m.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil || !json.Valid(raw) || len(raw) < 32<<10 {
+		t.Fatalf("%v: %d bytes", err, len(raw))
+	}
+	if resp.ContentLength != int64(len(raw)) || len(resp.TransferEncoding) > 0 {
+		t.Errorf("Content-Length %d, Transfer-Encoding %v; the body has %d bytes", resp.ContentLength, resp.TransferEncoding, len(raw))
+	}
+}

@@ -248,46 +248,47 @@ func negotiate(accept string) (string, bool) {
 }
 
 // write writes a GraphQL response as is: the data the executor encoded is
-// copied, not decoded and encoded again. A request error has no data entry.
+// written, not decoded and encoded again, nor copied; the length is sent,
+// so the client reads no chunks. A request error has no data entry.
 func write(w http.ResponseWriter, status int, media string, resp *graphql.Response, requestError bool) {
-	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
-	b.WriteByte('{')
-	sep := false
+	head := make([]byte, 0, 64)
+	head = append(head, '{')
 	if len(resp.Errors) > 0 {
 		errs, err := json.Marshal(resp.Errors)
 		if err != nil {
 			errs = []byte(`[{"message":"internal error","extensions":{"code":"INTERNAL"}}]`)
 		}
-		b.WriteString(`"errors":`)
-		b.Write(errs)
-		sep = true
+		head = append(append(head, `"errors":`...), errs...)
 	}
+	var data []byte
 	if !requestError {
-		if sep {
-			b.WriteByte(',')
+		if len(head) > 1 {
+			head = append(head, ',')
 		}
-		b.WriteString(`"data":`)
-		if len(resp.Data) == 0 {
-			b.WriteString("null")
-		} else {
-			b.Write(resp.Data)
+		head = append(head, `"data":`...)
+		if data = resp.Data; len(data) == 0 {
+			data = []byte("null")
 		}
-		sep = true
 	}
+	var tail []byte
 	if len(resp.Extensions) > 0 {
 		if ext, err := json.Marshal(resp.Extensions); err == nil {
-			if sep {
-				b.WriteByte(',')
+			if len(head) > 1 { // after errors or data
+				tail = append(tail, ',')
 			}
-			b.WriteString(`"extensions":`)
-			b.Write(ext)
+			tail = append(append(tail, `"extensions":`...), ext...)
 		}
 	}
-	b.WriteByte('}')
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	tail = append(tail, '}')
+	h := w.Header()
+	h.Set("Content-Type", media+"; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(head)+len(data)+len(tail)))
 	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	for _, part := range [][]byte{head, data, tail} {
+		if _, err := w.Write(part); err != nil {
+			return // the client went away
+		}
+	}
 }
 
 // writeError answers an HTTP-level refusal with one coded GraphQL error.
