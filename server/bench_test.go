@@ -1,16 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,13 +48,15 @@ type walkPage struct {
 }
 
 // gatewayPage asks the gateway for one page of walkQuery.
-func gatewayPage(b *testing.B, gw *gatewayProcess, id string, first int, after *string) walkPage {
+func gatewayPage(gw *gatewayProcess, id string, first int, after *string) (walkPage, error) {
 	var page walkPage
-	gw.post(b, walkQuery, map[string]any{"id": id, "first": first, "after": after}, &page)
-	if len(page.Errors) > 0 {
-		b.Fatalf("errors %+v", page.Errors)
+	if err := gw.post(walkQuery, map[string]any{"id": id, "first": first, "after": after}, &page); err != nil {
+		return page, err
 	}
-	return page
+	if len(page.Errors) > 0 {
+		return page, fmt.Errorf("errors %+v", page.Errors)
+	}
+	return page, nil
 }
 
 // walkSDK walks ListMapRuns with the SDK's paginator, at most maxPages
@@ -86,7 +81,11 @@ func walkGateway(b *testing.B, gw *gatewayProcess, id string, size, maxPages int
 	n := 0
 	var after *string
 	for pages := 0; maxPages == 0 || pages < maxPages; pages++ {
-		page := gatewayPage(b, gw, id, size, after).Data.StepFunctionsMapRuns
+		resp, err := gatewayPage(gw, id, size, after)
+		if err != nil {
+			b.Fatal(err)
+		}
+		page := resp.Data.StepFunctionsMapRuns
 		n += len(page.Edges)
 		work()
 		if !page.PageInfo.HasNextPage {
@@ -125,88 +124,6 @@ func setLatency(b *testing.B, m *Main, ms int, ops ...string) {
 	b.Cleanup(func() { _ = m.Emulator.SetFaults(awsemu.Faults{}) })
 }
 
-// benchCursorKey is the cursor key of a benchmark's gateways: cursors of
-// the test gateway are good on the gateway process.
-const benchCursorKey = "benchmark-cursor-key-0123456789abcdef"
-
-// gatewayProcess is the gateway binary running as its own process.
-type gatewayProcess struct {
-	URL string // http://host:port
-	pid string
-}
-
-// benchGateway starts what a benchmark measures: the emulator, in a test
-// gateway whose AWS configuration the SDK side uses, and the gateway binary
-// as its own process on -backend aws against that emulator, with args
-// added to its flags (one attempt per AWS call, no rate limits, as the
-// emulator backend has none). So the gateway's heap and garbage collector
-// are its own, with the settings the binary sets, as in production; in the
-// benchmark's process they would also carry the emulator's data, the SDK
-// side's and the clients' garbage.
-func benchGateway(b *testing.B, args ...string) (*Main, *gatewayProcess) {
-	b.Helper()
-	m := startGateway(b, func(c *Config) { c.CursorKeys = []string{benchCursorKey} })
-	bin := filepath.Join(b.TempDir(), "execgraph")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	addr := freeAddr(b)
-	cmd := exec.Command(bin, append([]string{"-backend", "aws", "-addr", addr, "-cursor-key", benchCursorKey,
-		"-aws-max-attempts", "1", "-rate-limits", "off", "-log-level", "warn"}, args...)...) // AWS's quotas would throttle the emulator's load
-	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+m.Emulator.URL, "AWS_REGION=us-east-1",
-		"AWS_ACCESS_KEY_ID=AKIDEXECGRAPHEMU", "AWS_SECRET_ACCESS_KEY=emulator", "AWS_EC2_METADATA_DISABLED=true")
-	var logs bytes.Buffer // the gateway's log, shown if the benchmark fails
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if b.Failed() {
-			b.Logf("the gateway's log:\n%.5000s", logs.String())
-		}
-	})
-	gw := &gatewayProcess{URL: "http://" + addr, pid: strconv.Itoa(cmd.Process.Pid)}
-	waitReady(b, gw.URL+"/readyz")
-	return m, gw
-}
-
-// post posts a query to the gateway's /graphql and decodes all of its 200
-// response into out.
-func (gw *gatewayProcess) post(b *testing.B, query string, vars map[string]any, out any) {
-	b.Helper()
-	raw := postURL(b, gw.URL, query, vars)
-	if err := json.Unmarshal(raw, out); err != nil {
-		b.Fatalf("decode %.500s: %v", raw, err)
-	}
-}
-
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr(b *testing.B) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// waitReady polls url until it answers 200, for at most 30 s.
-func waitReady(b *testing.B, url string) {
-	client := &http.Client{Timeout: 2 * time.Second}
-	for range 300 {
-		if resp, err := client.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	b.Fatalf("%s never answered 200", url)
-}
-
 // BenchmarkWalk: a whole walk of the largest map-run listing (2,734 items)
 // at first: 1000, through the gateway and through the SDK paginator, with
 // the emulator answering at once and with 50 ms added to each ListMapRuns
@@ -216,26 +133,28 @@ func waitReady(b *testing.B, url string) {
 //	go test ./server -run '^$' -bench '^BenchmarkWalk$' -benchtime 20x
 func BenchmarkWalk(b *testing.B) {
 	for _, prefetch := range []bool{false, true} {
-		m, gw := benchGateway(b, fmt.Sprintf("-prefetch=%t", prefetch))
-		big := largest(b, m, "stepfunctions")
-		client := sfn.NewFromConfig(m.AWS)
-		for _, latency := range []int{0, 50} {
-			b.Run(fmt.Sprintf("prefetch=%t/latency=%dms", prefetch, latency), func(b *testing.B) {
-				setLatency(b, m, latency, "stepfunctions.ListMapRuns")
-				none := func() {}
-				sideBySide(b,
-					func() {
-						if n := walkSDK(b, client, big.ID, 1000, 0, none); n != big.Count {
-							b.Fatalf("SDK walked %d items, want %d", n, big.Count)
-						}
-					},
-					func() {
-						if n := walkGateway(b, gw, big.ID, 1000, 0, none); n != big.Count {
-							b.Fatalf("gateway walked %d items, want %d", n, big.Count)
-						}
-					})
-			})
-		}
+		b.Run(fmt.Sprintf("prefetch=%t", prefetch), func(b *testing.B) { // one gateway process at a time
+			m, gw := benchGateway(b, fmt.Sprintf("-prefetch=%t", prefetch))
+			big := largest(b, m, "stepfunctions")
+			client := sfn.NewFromConfig(m.AWS)
+			for _, latency := range []int{0, 50} {
+				b.Run(fmt.Sprintf("latency=%dms", latency), func(b *testing.B) {
+					setLatency(b, m, latency, "stepfunctions.ListMapRuns")
+					none := func() {}
+					sideBySide(b,
+						func() {
+							if n := walkSDK(b, client, big.ID, 1000, 0, none); n != big.Count {
+								b.Fatalf("SDK walked %d items, want %d", n, big.Count)
+							}
+						},
+						func() {
+							if n := walkGateway(b, gw, big.ID, 1000, 0, none); n != big.Count {
+								b.Fatalf("gateway walked %d items, want %d", n, big.Count)
+							}
+						})
+				})
+			}
+		})
 	}
 }
 
@@ -254,7 +173,10 @@ func BenchmarkWalkFloor(b *testing.B) {
 	var bodies [][]byte
 	var after *string
 	for len(bodies) < 10 {
-		raw := postURL(b, gw.URL, walkQuery, map[string]any{"id": big.ID, "first": 1000, "after": after})
+		raw, err := tryPost(gw.URL, walkQuery, map[string]any{"id": big.ID, "first": 1000, "after": after})
+		if err != nil {
+			b.Fatal(err)
+		}
 		bodies = append(bodies, raw)
 		var page walkPage
 		if err := json.Unmarshal(raw, &page); err != nil || len(page.Errors) > 0 {
@@ -350,10 +272,13 @@ func BenchmarkSmallQueries(b *testing.B) {
 		nodes { id startedAt endedAt } pageInfo { hasNextPage endCursor } } }`
 	for _, tc := range []struct {
 		name    string
-		gateway func() int
+		gateway func() (int, error) // the items of one request
 	}{
-		{"page", func() int { return len(gatewayPage(b, gw, big.ID, 20, nil).Data.StepFunctionsMapRuns.Edges) }},
-		{"row", func() int {
+		{"page", func() (int, error) {
+			page, err := gatewayPage(gw, big.ID, 20, nil)
+			return len(page.Data.StepFunctionsMapRuns.Edges), err
+		}},
+		{"row", func() (int, error) {
 			var resp struct {
 				Data struct {
 					StepFunctionsMapRuns struct {
@@ -363,9 +288,15 @@ func BenchmarkSmallQueries(b *testing.B) {
 						}
 					}
 				}
+				Errors []gqlError
 			}
-			gw.post(b, row, map[string]any{"id": big.ID}, &resp)
-			return len(resp.Data.StepFunctionsMapRuns.Nodes)
+			if err := gw.post(row, map[string]any{"id": big.ID}, &resp); err != nil {
+				return 0, err
+			}
+			if len(resp.Errors) > 0 {
+				return 0, fmt.Errorf("errors %+v", resp.Errors)
+			}
+			return len(resp.Data.StepFunctionsMapRuns.Nodes), nil
 		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
@@ -375,13 +306,13 @@ func BenchmarkSmallQueries(b *testing.B) {
 				concurrently(func() {
 					out, err := client.ListMapRuns(context.Background(), &sfn.ListMapRunsInput{ExecutionArn: &big.ID, MaxResults: 20})
 					if err != nil || len(out.MapRuns) != 20 {
-						b.Errorf("SDK: %v", err)
+						b.Errorf("SDK: %v", err) // not Fatal: a client's goroutine
 					}
 				})
 				t1 := time.Now()
 				concurrently(func() {
-					if n := tc.gateway(); n != 20 {
-						b.Errorf("gateway: %d items", n)
+					if n, err := tc.gateway(); err != nil || n != 20 {
+						b.Errorf("gateway: %d items, %v", n, err) // not Fatal: a client's goroutine
 					}
 				})
 				sdkTime += t1.Sub(t0)
@@ -440,7 +371,9 @@ func BenchmarkDescribeFanOut(b *testing.B) {
 				}
 				Errors []gqlError
 			}
-			gw.post(b, query, map[string]any{"id": big.ID}, &resp)
+			if err := gw.post(query, map[string]any{"id": big.ID}, &resp); err != nil {
+				b.Fatal(err)
+			}
 			if len(resp.Errors) > 0 || len(resp.Data.StepFunctionsMapRuns.Nodes) != 100 {
 				b.Fatalf("errors %+v", resp.Errors)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,7 +21,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("EXECGRAPH_TEST_LOG") == "" {
 		slog.SetDefault(slog.New(slog.DiscardHandler))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeGatewayBinary()
+	os.Exit(code)
 }
 
 // startGateway runs the gateway on the emulator backend, both on loopback
@@ -115,12 +118,16 @@ func postInto(t testing.TB, m *Main, query string, vars map[string]any, out any)
 // response.
 func postRaw(t testing.TB, m *Main, query string, vars map[string]any) []byte {
 	t.Helper()
-	return postURL(t, m.URL, query, vars)
+	raw, err := tryPost(m.URL, query, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
-// postURL is postRaw to the gateway at base.
-func postURL(t testing.TB, base, query string, vars map[string]any) []byte {
-	t.Helper()
+// tryPost posts a query to the gateway at base and returns the body of its
+// 200 response, within a minute; an error otherwise.
+func tryPost(base, query string, vars map[string]any) ([]byte, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -128,14 +135,17 @@ func postURL(t testing.TB, base, query string, vars map[string]any) []byte {
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := testClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("POST /graphql: %s: %s", resp.Status, raw)
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
 	}
-	return raw
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("POST /graphql: %s: %.500s", resp.Status, raw)
+	}
+	return raw, nil
 }
 
 // errorCodes returns the extensions.code of each error, in order.

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // TestHTTPErrors: what is not a GraphQL request still gets a GraphQL-shaped
@@ -114,14 +116,23 @@ func TestCORS(t *testing.T) {
 }
 
 // TestLargeResponseLength: a response larger than net/http's buffer goes
-// out with its length, through every middleware, not in chunks.
+// out with its length, through every middleware (CORS and tracing on), not
+// in chunks.
 func TestLargeResponseLength(t *testing.T) {
-	m := startGateway(t)
+	const origin = "https://portal.example"
+	m := startGatewayWith(t, func(m *Main) { m.tracer = sdktrace.NewTracerProvider() },
+		func(c *Config) { c.CORSOrigins = []string{origin} })
 	big := largest(t, m, "stepfunctions")
 	body, _ := json.Marshal(map[string]any{"query": walkQuery, "variables": map[string]any{"id": big.ID, "first": 200}})
-	resp, err := http.Post(m.URL+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, m.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", origin)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if resp.Header.Get("Access-Control-Allow-Origin") != origin {
+		t.Errorf("no CORS answer: %v", resp.Header)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)

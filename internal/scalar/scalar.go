@@ -3,10 +3,11 @@
 // arguments and variables) is gqlgen's own.
 //
 // The writers are gqlgen's contract (graphql.Marshaler) with less work per
-// value: a string is scanned byte by byte and written in one piece when it
-// needs no escapes (gqlgen decodes every rune), a time is formatted into a
-// stack buffer (gqlgen formats, quotes and copies it). A list of a thousand
-// items writes tens of thousands of them. Invalid UTF-8 is written as
+// value and no allocation: a string is scanned byte by byte and, when it
+// needs no escapes, written as is between its quotes (gqlgen decodes every
+// rune); a time is formatted in the spare room of gqlgen's response buffer
+// (gqlgen formats, quotes and copies it). A list of a thousand items writes
+// tens of thousands of them. Invalid UTF-8 is written as
 // U+FFFD, as encoding/json does, so a response is always valid JSON.
 package scalar
 

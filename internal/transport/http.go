@@ -247,6 +247,8 @@ func negotiate(accept string) (string, bool) {
 	return best, best != ""
 }
 
+var null = []byte("null")
+
 // write writes a GraphQL response as is: the data the executor encoded is
 // written, not decoded and encoded again, nor copied; the length is sent,
 // so the client reads no chunks. A request error has no data entry.
@@ -267,7 +269,7 @@ func write(w http.ResponseWriter, status int, media string, resp *graphql.Respon
 		}
 		head = append(head, `"data":`...)
 		if data = resp.Data; len(data) == 0 {
-			data = []byte("null")
+			data = null
 		}
 	}
 	var tail []byte

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"math"
 	"net/http/httptest"
 	"strconv"
 	"testing"
@@ -27,6 +28,9 @@ func TestWrite(t *testing.T) {
 		{"request error", graphql.Response{Errors: errs}, true, `{"errors":` + errJSON + `}`},
 		{"data and extensions", graphql.Response{Data: []byte(`{}`), Extensions: ext}, false, `{"data":{},"extensions":{"cost":3}}`},
 		{"request error and extensions", graphql.Response{Errors: errs, Extensions: ext}, true, `{"errors":` + errJSON + `,"extensions":{"cost":3}}`},
+		{"extensions alone", graphql.Response{Extensions: ext}, true, `{"extensions":{"cost":3}}`},
+		{"errors that do not encode", graphql.Response{Errors: gqlerror.List{{Message: "x", Extensions: map[string]any{"n": math.NaN()}}}}, true,
+			`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
