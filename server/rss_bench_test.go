@@ -9,10 +9,8 @@ import (
 )
 
 // BenchmarkLoadRSS measures the gateway's resident memory under the load
-// suite's traffic (32 clients, the same query mix, 10 s): the gateway runs
-// as its own process (the binary, built here, with its garbage collector
-// settings), on -backend aws against the test's emulator, so what is
-// measured is the gateway alone. It reports the peak and the last VmRSS,
+// suite's traffic (32 clients, the same query mix, 10 s), on the gateway
+// process benchGateway starts, so what is measured is the gateway alone. It reports the peak and the last VmRSS,
 // VmHWM, and the requests served.
 //
 //	go test ./server -run '^$' -bench LoadRSS -benchtime 1x
@@ -20,7 +18,6 @@ func BenchmarkLoadRSS(b *testing.B) {
 	m, gw := benchGateway(b)
 	queries := loadQueries(b, m)
 	pid, url := gw.pid, gw.URL+"/graphql"
-
 	for b.Loop() {
 		var served, failed atomic.Int64
 		var firstErr atomic.Value
