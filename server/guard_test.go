@@ -128,10 +128,7 @@ func TestConnectionCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The held connection is accepted: it gets an answer.
-	if _, err := io.WriteString(hold, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	if resp, err := http.ReadResponse(bufio.NewReader(hold), nil); err != nil || resp.StatusCode != 200 {
+	if resp, err := healthzOver(hold); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("held connection: %v", err)
 	}
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -203,9 +200,7 @@ func TestConnectionsPerIP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer third.Close()
-	_, _ = io.WriteString(third, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-	_ = third.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, err := http.ReadResponse(bufio.NewReader(third), nil); err == nil {
+	if _, err := healthzOver(third); err == nil {
 		t.Fatal("a third connection from the same address was served")
 	}
 	for _, c := range held {
@@ -255,9 +250,7 @@ func TestNoCapPerIP(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		_, _ = io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-		if resp, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil || resp.StatusCode != 200 {
+		if resp, err := healthzOver(c); err != nil || resp.StatusCode != 200 {
 			t.Fatalf("connection %d of one address, no cap: %v", i+1, err)
 		}
 	}
@@ -311,4 +304,14 @@ func TestClientOf(t *testing.T) {
 			t.Errorf("%s: client %q, want %q", tc.addr, got, tc.want)
 		}
 	}
+}
+
+// healthzOver asks for /healthz on the connection c and reads the answer,
+// within 10 s.
+func healthzOver(c net.Conn) (*http.Response, error) {
+	if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"); err != nil {
+		return nil, err
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	return http.ReadResponse(bufio.NewReader(c), nil)
 }

@@ -50,7 +50,7 @@ func (t timestamp) MarshalGQL(w io.Writer) {
 	if b, ok := w.(*bytes.Buffer); ok {
 		// gqlgen writes every response into a bytes.Buffer: the time is
 		// formatted in its spare room, with no allocation.
-		b.Grow(len(time.RFC3339Nano) + 8)
+		b.Grow(64) // a time is at most 47 bytes with its quotes
 		p := b.AvailableBuffer()
 		p = append(p, '"')
 		p = time.Time(t).AppendFormat(p, time.RFC3339Nano)
